@@ -1,0 +1,37 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint demo bench-annuaire clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py load_demo_data
+	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=choruspro.settings.test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench-annuaire: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.annuaire
+
+clean:
+	rm -rf var $(VENV)

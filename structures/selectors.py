@@ -1,0 +1,167 @@
+"""Every read of structures data, scoped to what the acting user may see."""
+
+from django.db.models import Q
+
+from structures.enums import (
+    MANAGER_ROLES,
+    MANAGER_SPACES,
+    MembershipStatus,
+    Role,
+    Space,
+    SubscriptionStatus,
+)
+from structures.models import (
+    AuditLog,
+    BankAccount,
+    BillingMandate,
+    Membership,
+    OpenedSpace,
+    SpaceSubscription,
+    Structure,
+    StructureService,
+)
+
+# Order of the spaces in the horizontal menu.
+SPACE_MENU_ORDER = (
+    Space.FACTURES_EMISES,
+    Space.FACTURES_RECUES,
+    Space.FACTURES_A_VALIDER,
+    Space.FACTURES_TRAVAUX,
+    Space.SOLLICITATIONS_EMISES,
+    Space.SOLLICITATIONS_RECUES,
+    Space.ACTIVITES_GESTIONNAIRE,
+    Space.MON_COMPTE,
+)
+
+
+def active_memberships(user):
+    """The user's active attachments; an inactivated structure stays listed (read only)."""
+    return (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("structure")
+        .order_by("structure__raison_sociale")
+    )
+
+
+def memberships_of(user):
+    """Every attachment of the user, whatever its status (Mon compte)."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("structure")
+        .prefetch_related("services")
+        .order_by("structure__raison_sociale")
+    )
+
+
+def subscriptions_of(user):
+    return SpaceSubscription.objects.filter(user=user).select_related("structure").order_by(
+        "structure__raison_sociale", "space"
+    )
+
+
+def opened_spaces(structure) -> set[str]:
+    return set(OpenedSpace.objects.filter(structure=structure).values_list("space", flat=True))
+
+
+def usable_spaces(membership) -> list[str]:
+    """Spaces the member may use for the structure: opened on it and subscribed (or the role's)."""
+    if membership is None:
+        return [Space.MON_COMPTE]
+    opened = opened_spaces(membership.structure)
+    subscribed = set(
+        SpaceSubscription.objects.filter(
+            user_id=membership.user_id, structure_id=membership.structure_id, status=SubscriptionStatus.ACTIVE
+        ).values_list("space", flat=True)
+    )
+    if membership.role in MANAGER_ROLES:
+        subscribed |= MANAGER_SPACES
+    allowed = (opened & subscribed) | {Space.MON_COMPTE}
+    return [space for space in SPACE_MENU_ORDER if space in allowed]
+
+
+def managed_structures(user):
+    """Structures where the user is an active principal or secondary manager."""
+    return Structure.objects.filter(
+        memberships__user=user,
+        memberships__status=MembershipStatus.ACTIVE,
+        memberships__role__in=MANAGER_ROLES,
+    ).order_by("raison_sociale")
+
+
+def get_membership(user, structure):
+    return Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).first()
+
+
+def structure_members(structure):
+    return (
+        Membership.objects.filter(structure=structure)
+        .exclude(status__in=[MembershipStatus.PENDING, MembershipStatus.REFUSED])
+        .select_related("user")
+        .prefetch_related("services")
+        .order_by("user__nom", "user__prenom")
+    )
+
+
+def pending_memberships(structures):
+    return (
+        Membership.objects.filter(structure__in=structures, status=MembershipStatus.PENDING)
+        .select_related("user", "structure")
+        .prefetch_related("services")
+        .order_by("requested_at")
+    )
+
+
+def pending_subscriptions(structures):
+    return (
+        SpaceSubscription.objects.filter(structure__in=structures, status=SubscriptionStatus.PENDING)
+        .select_related("user", "structure")
+        .order_by("requested_at")
+    )
+
+
+def services_of(structure):
+    return StructureService.objects.filter(structure=structure)
+
+
+def bank_accounts_of(structure):
+    return BankAccount.objects.filter(structure=structure)
+
+
+def mandates_of(structure):
+    return BillingMandate.objects.filter(structure=structure).select_related("created_by", "signed_by")
+
+
+def active_mandate(structure):
+    from structures.enums import MandateStatus
+
+    return BillingMandate.objects.filter(structure=structure, status=MandateStatus.ACTIVE).first()
+
+
+def audit_logs_for(structures):
+    return (
+        AuditLog.objects.filter(structure__in=structures)
+        .select_related("actor", "structure", "target_user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def principal_manager(structure):
+    return (
+        Membership.objects.filter(
+            structure=structure, role=Role.PRINCIPAL_MANAGER, status=MembershipStatus.ACTIVE
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def structures_for_attachment_search(*, identifier="", raison_sociale=""):
+    """Attachment search (domain §6.3, W31): part of the identifier (≥ 3 chars) or the exact name."""
+    query = Q()
+    if identifier:
+        query &= Q(identifier__icontains=identifier.replace(" ", ""))
+    if raison_sociale:
+        query &= Q(raison_sociale__iexact=raison_sociale.strip())
+    if not query:
+        return Structure.objects.none()
+    return Structure.objects.filter(query).order_by("raison_sociale")
