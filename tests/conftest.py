@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -46,3 +47,42 @@ def require_or_skip(condition: bool, reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (required under CI=true)")
     pytest.skip(reason)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (playwright cannot download its own browser here)."""
+    executable = shutil.which("chromium")
+    require_or_skip(executable is not None, "chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+    # body stay synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """A fresh browser page against the live test server (French by default)."""
+    settings.PORTAL_BASE_URL = live_server.url
+    context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

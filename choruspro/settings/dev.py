@@ -14,3 +14,5 @@ EMAIL_BACKEND = "accounts.mail.ConsoleAndOutboxBackend"
 DEV_OUTBOX = True
 # Tasks run in-process unless a Redis broker is configured.
 CELERY_TASK_ALWAYS_EAGER = not env("REDIS_URL", default="")
+# Static files come from the finders here; whitenoise serves the collected ones in production.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
