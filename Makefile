@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint demo bench-annuaire clean
+.PHONY: install run test lint bench-annuaire clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 run: $(STAMP)
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py load_demo_data
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py load_demo_data
 	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)

@@ -1,0 +1,124 @@
+"""Demo data for `make run`: idempotent, prints the demo accounts."""
+
+import os
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import UserStatus
+from accounts.models import User
+from structures import services
+from structures.enums import IdentifierType, MandateStatus, MembershipStatus, Role, StructureKind
+from structures.models import BillingMandate, Membership, Structure, StructureService
+
+DEMO_PASSWORD = "Demo-Chorus-2026!"
+
+USERS = {
+    "gp.fournisseur@demo.chorus.fr": ("Dupont", "Claire", "Gestionnaire principal du fournisseur"),
+    "utilisateur.fournisseur@demo.chorus.fr": ("Martin", "Hugo", "Utilisateur du fournisseur"),
+    "gp.entite@demo.chorus.fr": ("Lefèvre", "Sophie", "Gestionnaire principale de l'entité publique"),
+    "candidat@demo.chorus.fr": ("Bernard", "Louis", "Demande de rattachement en attente"),
+}
+
+# Valid SIRETs (Luhn-checked); public entity services with varied requirements.
+SUPPLIER = {
+    "identifier": "41816609600069",
+    "raison_sociale": "Menuiserie Dupont",
+    "libelle": "Menuiserie Dupont SARL",
+    "email": "contact@menuiserie-dupont.example.fr",
+    "numero_tva": "FR16418166096",
+    "adresse": "12 rue Alphonse Guérin",
+    "code_postal": "38110",
+    "ville": "La Tour-du-Pin",
+}
+SECOND_SUPPLIER = {
+    "identifier": "41816609600077",
+    "raison_sociale": "Dupont Rénovation",
+    "adresse": "4 avenue Jean Jaurès",
+    "code_postal": "38300",
+    "ville": "Bourgoin-Jallieu",
+}
+PUBLIC_ENTITY = {
+    "identifier": "21380000600016",
+    "raison_sociale": "Commune de Démoville",
+    "email": "factures@demoville.example.fr",
+    "adresse": "1 place de l'Hôtel de Ville",
+    "code_postal": "38000",
+    "ville": "Grenoble",
+    "code_service_required": False,
+    "service_or_engagement_required": True,
+}
+PUBLIC_SERVICES = [
+    ("FINANCES", "Direction des finances", False),
+    ("TECHNIQUE", "Services techniques", True),
+    ("SCOLAIRE", "Affaires scolaires", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = {email: self._user(email, nom, prenom) for email, (nom, prenom, _) in USERS.items()}
+            gp = users["gp.fournisseur@demo.chorus.fr"]
+            supplier = self._structure(gp, SUPPLIER, StructureKind.PRIVATE)
+            self._structure(gp, SECOND_SUPPLIER, StructureKind.PRIVATE)
+            public_gp = users["gp.entite@demo.chorus.fr"]
+            entity = self._structure(public_gp, PUBLIC_ENTITY, StructureKind.PUBLIC)
+            for code, libelle, engagement in PUBLIC_SERVICES:
+                if not StructureService.objects.filter(structure=entity, code=code).exists():
+                    services.create_service(actor=public_gp, structure_id=entity.pk, code=code, libelle=libelle,
+                                            engagement_required=engagement)
+            plain = users["utilisateur.fournisseur@demo.chorus.fr"]
+            if not Membership.objects.filter(user=plain, structure=supplier).exists():
+                services.attach_user(actor=gp, structure_id=supplier.pk, user=plain, role=Role.USER)
+            candidate = users["candidat@demo.chorus.fr"]
+            if not Membership.objects.filter(user=candidate, structure=supplier).exists():
+                services.request_membership(user=candidate, structure_id=supplier.pk,
+                                            message="Je rejoins le service comptabilité.")
+            self._mandate(gp, supplier)
+        self._load_annuaire()
+        self._print_accounts(supplier, entity)
+
+    def _user(self, email, nom, prenom):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, nom=nom, prenom=prenom, status=UserStatus.ACTIVE,
+                activated_at=timezone.now(), adresse="1 rue de la Démo", code_postal="38000", ville="Grenoble",
+            )
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def _structure(self, actor, data, kind):
+        existing = Structure.objects.filter(identifier_type=IdentifierType.SIRET, identifier=data["identifier"]).first()
+        if existing is not None:
+            if not Membership.objects.filter(user=actor, structure=existing, status=MembershipStatus.ACTIVE).exists():
+                raise SystemExit(f"La structure {existing} existe sans le compte de démonstration attendu.")
+            return existing
+        return services.create_structure(actor=actor, data={"identifier_type": IdentifierType.SIRET, **data},
+                                         kind=kind)
+
+    def _mandate(self, actor, structure):
+        if BillingMandate.objects.filter(structure=structure, status=MandateStatus.ACTIVE).exists():
+            return
+        mandate = services.subscribe_mandate(
+            actor=actor, structure_id=structure.pk, libelle="Mandat Menuiserie Dupont",
+            signatory_nom="Dupont", signatory_prenom="Claire", signatory_qualite="Gérante",
+        )
+        services.sign_mandate(actor=actor, mandate_id=mandate.pk)
+
+    def _load_annuaire(self):
+        pass
+
+    def _print_accounts(self, supplier, entity):
+        self.stdout.write(self.style.SUCCESS("\nComptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD))
+        for email, (_nom, _prenom, role) in USERS.items():
+            self.stdout.write(f"  {email:42} {role}")
+        self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(f"  Portail : http://127.0.0.1:{port}/    E-mails envoyés : http://127.0.0.1:{port}/dev/outbox/\n")

@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from structures.enums import MandateStatus, MembershipStatus, Role
+from structures.models import BillingMandate, Membership, Structure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_twice_without_duplicates(capsys):
+    """`make run` loads the demo data at every start: the second run changes nothing."""
+    call_command("load_demo_data")
+    counts = (User.objects.count(), Structure.objects.count(), Membership.objects.count())
+    call_command("load_demo_data")
+    assert (User.objects.count(), Structure.objects.count(), Membership.objects.count()) == counts
+    out = capsys.readouterr().out
+    assert "gp.fournisseur@demo.chorus.fr" in out and "Demo-Chorus-2026!" in out
+    gp = User.objects.get(email="gp.fournisseur@demo.chorus.fr")
+    assert gp.check_password("Demo-Chorus-2026!") and gp.is_active
+    supplier = Structure.objects.get(identifier="41816609600069")
+    assert Membership.objects.get(user=gp, structure=supplier).role == Role.PRINCIPAL_MANAGER
+    assert BillingMandate.objects.get(structure=supplier).status == MandateStatus.ACTIVE
+    assert Membership.objects.get(user__email="candidat@demo.chorus.fr").status == MembershipStatus.PENDING
