@@ -12,7 +12,9 @@ def home(request):
     context = {
         "pending_memberships": selectors.pending_memberships(managed),
         "pending_subscriptions": selectors.pending_subscriptions(managed),
-        "my_pending_memberships": selectors.memberships_of(request.user).filter(status="EN_COURS_DE_VALIDATION"),
+        "my_pending_memberships": selectors.memberships_of(request.user).filter(
+            status="EN_COURS_DE_VALIDATION"
+        ),
         "active_mandate": selectors.active_mandate(structure) if structure else None,
     }
     return render(request, "home/connected.html", context)

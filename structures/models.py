@@ -81,7 +81,9 @@ class Structure(models.Model):
         verbose_name_plural = _("structures")
         ordering = ["raison_sociale"]
         constraints = [
-            models.UniqueConstraint(fields=["identifier_type", "identifier"], name="structure_identifier_unique"),
+            models.UniqueConstraint(
+                fields=["identifier_type", "identifier"], name="structure_identifier_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "status"]),
@@ -164,6 +166,9 @@ class OpenedSpace(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.get_space_display()} — {self.service.code if self.service_id else self.structure}"
+
 
 class Membership(models.Model):
     """Rattachement: a user attached to a structure with a role, possibly to some services only."""
@@ -228,6 +233,9 @@ class SpaceSubscription(models.Model):
             models.UniqueConstraint(fields=["user", "structure", "space"], name="subscription_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.user} → {self.get_space_display()} ({self.structure})"
+
 
 class BillingMandate(models.Model):
     """Mandat de facturation (§7.6): authorises the portal to issue invoices for the structure."""
@@ -284,6 +292,9 @@ class AuditLog(models.Model):
         verbose_name = _("action tracée")
         verbose_name_plural = _("historique des actions")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-
 from structures.enums import MANAGER_ROLES, MembershipStatus
 from structures.models import BillingMandate, Membership, SpaceSubscription
 
@@ -48,33 +47,48 @@ def send_structure_notification(kind: str, object_id: int) -> None:
         membership = Membership.objects.select_related("user", "structure").filter(pk=object_id).first()
         if membership is None:
             return
-        context = {**base, "membership": membership, "structure": membership.structure, "user": membership.user,
-                   "requests_url": absolute_url(reverse("structures:requests"))}
+        context = {
+            **base,
+            "membership": membership,
+            "structure": membership.structure,
+            "user": membership.user,
+            "requests_url": absolute_url(reverse("structures:requests")),
+        }
         if kind == "membership_requested":
             for manager in _managers(membership.structure):
                 _send(kind, [manager.notification_email], context, manager.language)
         else:
             _send(kind, [membership.user.notification_email], context, membership.user.language)
     elif kind in ("subscription_requested", "subscription_decided"):
-        subscription = SpaceSubscription.objects.select_related("user", "structure").filter(pk=object_id).first()
+        subscription = (
+            SpaceSubscription.objects.select_related("user", "structure").filter(pk=object_id).first()
+        )
         if subscription is None:
             return
-        context = {**base, "subscription": subscription, "structure": subscription.structure,
-                   "user": subscription.user, "requests_url": absolute_url(reverse("structures:requests"))}
+        context = {
+            **base,
+            "subscription": subscription,
+            "structure": subscription.structure,
+            "user": subscription.user,
+            "requests_url": absolute_url(reverse("structures:requests")),
+        }
         if kind == "subscription_requested":
             for manager in _managers(subscription.structure):
                 _send(kind, [manager.notification_email], context, manager.language)
         else:
             _send(kind, [subscription.user.notification_email], context, subscription.user.language)
     elif kind == "mandate_subscribed":
-        mandate = BillingMandate.objects.select_related("structure", "created_by").filter(pk=object_id).first()
+        mandate = (
+            BillingMandate.objects.select_related("structure", "created_by").filter(pk=object_id).first()
+        )
         if mandate is None:
             return
-        context = {**base, "mandate": mandate, "structure": mandate.structure,
-                   "signature_url": mandate_signature_url(mandate)}
+        context = {
+            **base,
+            "mandate": mandate,
+            "structure": mandate.structure,
+            "signature_url": mandate_signature_url(mandate),
+        }
         _send(kind, [mandate.created_by.notification_email], context, mandate.created_by.language)
     else:
         raise ValueError(f"unknown notification kind {kind!r}")
-
-
-

@@ -1,6 +1,8 @@
 """Every read of structures data, scoped to what the acting user may see."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from structures.enums import (
     MANAGER_ROLES,
@@ -54,8 +56,10 @@ def memberships_of(user):
 
 
 def subscriptions_of(user):
-    return SpaceSubscription.objects.filter(user=user).select_related("structure").order_by(
-        "structure__raison_sociale", "space"
+    return (
+        SpaceSubscription.objects.filter(user=user)
+        .select_related("structure")
+        .order_by("structure__raison_sociale", "space")
     )
 
 
@@ -165,3 +169,51 @@ def structures_for_attachment_search(*, identifier="", raison_sociale=""):
     if not query:
         return Structure.objects.none()
     return Structure.objects.filter(query).order_by("raison_sociale")
+
+
+def saisie_blocked_reason(structure) -> str | None:
+    """Why nobody may enter (saisir) an invoice for the structure, or None when it is allowed.
+
+    Entering an invoice on the portal requires a signed billing mandate (domain §7.6).
+    """
+    if structure is None:
+        return _("Vous n'êtes rattaché à aucune structure.")
+    if not structure.is_active:
+        return _("La structure est inactive : aucune facture ne peut plus être saisie pour elle.")
+    if active_mandate(structure) is None:
+        return _(
+            "Aucun mandat actif : aucun utilisateur de la structure ne peut saisir de facture. "
+            "Souscrivez un mandat de facturation."
+        )
+    return None
+
+
+def structure_member_users(structures):
+    """Users attached (active or deactivated) to any of the structures: choices for duplication."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__structure__in=structures,
+            memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INACTIVE],
+        )
+        .distinct()
+        .order_by("nom", "prenom")
+    )
+
+
+def active_subscriptions_by_user(structure) -> dict[int, list]:
+    """Active space subscriptions of the structure's users, keyed by user id (users export)."""
+    result: dict[int, list] = {}
+    for subscription in SpaceSubscription.objects.filter(
+        structure=structure, status=SubscriptionStatus.ACTIVE
+    ):
+        result.setdefault(subscription.user_id, []).append(subscription)
+    return result
+
+
+def opened_spaces_of(structure):
+    return (
+        OpenedSpace.objects.filter(structure=structure)
+        .select_related("service")
+        .order_by("space", "service__code")
+    )

@@ -108,8 +108,10 @@ def _require_active(structure):
 
 def _member_for_update(structure, membership_id) -> Membership:
     try:
-        return Membership.objects.select_for_update().select_related("user").get(
-            pk=membership_id, structure=structure
+        return (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(pk=membership_id, structure=structure)
         )
     except Membership.DoesNotExist as exc:
         raise StructureError(_("Cet utilisateur n'est pas rattaché à la structure.")) from exc
@@ -126,7 +128,9 @@ def create_structure(*, actor, data: dict, kind: str = StructureKind.PRIVATE) ->
     if Structure.objects.filter(
         identifier_type=values.get("identifier_type"), identifier=values.get("identifier")
     ).exists():
-        raise StructureError(_("Une structure existe déjà avec cet identifiant : demandez-y votre rattachement."))
+        raise StructureError(
+            _("Une structure existe déjà avec cet identifiant : demandez-y votre rattachement.")
+        )
     try:
         with transaction.atomic():
             structure = Structure.objects.create(**values)
@@ -153,7 +157,12 @@ def create_structure(*, actor, data: dict, kind: str = StructureKind.PRIVATE) ->
                 status=SubscriptionStatus.ACTIVE,
                 decided_at=timezone.now(),
             )
-    _audit(actor=actor, structure=structure, action=AuditAction.STRUCTURE_CREATED, description=structure.raison_sociale)
+    _audit(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.STRUCTURE_CREATED,
+        description=structure.raison_sociale,
+    )
     return structure
 
 
@@ -184,9 +193,9 @@ def inactivate_structure(*, actor, structure_id: int, absorbed_by: Structure | N
     structure.status = StructureStatus.INACTIVE
     structure.absorbed_by = absorbed_by
     structure.save(update_fields=["status", "absorbed_by", "updated_at"])
-    BillingMandate.objects.filter(structure=structure, status__in=[MandateStatus.PENDING, MandateStatus.ACTIVE]).update(
-        status=MandateStatus.REVOKED, revoked_at=timezone.now()
-    )
+    BillingMandate.objects.filter(
+        structure=structure, status__in=[MandateStatus.PENDING, MandateStatus.ACTIVE]
+    ).update(status=MandateStatus.REVOKED, revoked_at=timezone.now())
     _audit(
         actor=actor,
         structure=structure,
@@ -216,7 +225,9 @@ def create_service(*, actor, structure_id: int, code: str, libelle: str, engagem
 
 
 @transaction.atomic
-def update_service(*, actor, structure_id: int, service_id: int, libelle: str, is_active: bool, engagement_required: bool):
+def update_service(
+    *, actor, structure_id: int, service_id: int, libelle: str, is_active: bool, engagement_required: bool
+):
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
@@ -264,14 +275,22 @@ def close_space(*, actor, structure_id: int, opened_space_id: int) -> None:
     _require_active(structure)
     opened = OpenedSpace.objects.get(pk=opened_space_id, structure=structure)
     if opened.space in (Space.MON_COMPTE, Space.ACTIVITES_GESTIONNAIRE):
-        raise StructureError(_("Les espaces Mon compte et Activités du gestionnaire ne peuvent pas être fermés."))
+        raise StructureError(
+            _("Les espaces Mon compte et Activités du gestionnaire ne peuvent pas être fermés.")
+        )
     space = opened.space
     opened.delete()
     if not OpenedSpace.objects.filter(structure=structure, space=space).exists():
         SpaceSubscription.objects.filter(structure=structure, space=space).exclude(
             status=SubscriptionStatus.INACTIVE
         ).update(status=SubscriptionStatus.INACTIVE, decided_at=timezone.now(), decided_by=actor)
-    _audit(actor=actor, structure=structure, action=AuditAction.SPACE_CLOSED, description=Space(space).label, space=space)
+    _audit(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.SPACE_CLOSED,
+        description=Space(space).label,
+        space=space,
+    )
 
 
 # --- Bank details ---------------------------------------------------------------------------
@@ -287,7 +306,13 @@ def add_bank_account(*, actor, structure_id: int, libelle: str, iban: str, bic: 
     account = BankAccount.objects.create(
         structure=structure, libelle=libelle.strip(), iban=iban, bic=bic, is_factor=is_factor
     )
-    _audit(actor=actor, structure=structure, action=AuditAction.BANK_ACCOUNT_ADDED, description=account.libelle, iban_end=iban[-4:])
+    _audit(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.BANK_ACCOUNT_ADDED,
+        description=account.libelle,
+        iban_end=iban[-4:],
+    )
     return account
 
 
@@ -301,7 +326,13 @@ def set_bank_account_status(*, actor, structure_id: int, bank_account_id: int, s
         raise StructureError(_("Statut inconnu."))
     account.status = status
     account.save(update_fields=["status"])
-    _audit(actor=actor, structure=structure, action=AuditAction.BANK_ACCOUNT_UPDATED, description=account.libelle, status=status)
+    _audit(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.BANK_ACCOUNT_UPDATED,
+        description=account.libelle,
+        status=status,
+    )
     return account
 
 
@@ -338,14 +369,21 @@ def request_membership(*, user, structure_id: int, service_ids=(), message: str 
         )
     services = StructureService.objects.filter(structure=structure, pk__in=service_ids, is_active=True)
     membership.services.set(services)
-    _audit(actor=user, structure=structure, action=AuditAction.MEMBERSHIP_REQUESTED, target_user=user,
-           has_manager=has_manager)
+    _audit(
+        actor=user,
+        structure=structure,
+        action=AuditAction.MEMBERSHIP_REQUESTED,
+        target_user=user,
+        has_manager=has_manager,
+    )
     _notify("membership_requested", membership.pk)
     return membership
 
 
 @transaction.atomic
-def decide_membership(*, actor, structure_id: int, membership_id: int, approve: bool, reason: str = "") -> Membership:
+def decide_membership(
+    *, actor, structure_id: int, membership_id: int, approve: bool, reason: str = ""
+) -> Membership:
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
@@ -377,7 +415,11 @@ def _subscribe_self_service_spaces(membership):
             user=membership.user,
             structure=membership.structure,
             space=space,
-            defaults={"status": SubscriptionStatus.ACTIVE, "mode": SubscriptionMode.MODIFICATION, "decided_at": timezone.now()},
+            defaults={
+                "status": SubscriptionStatus.ACTIVE,
+                "mode": SubscriptionMode.MODIFICATION,
+                "decided_at": timezone.now(),
+            },
         )
 
 
@@ -401,7 +443,9 @@ def attach_user(*, actor, structure_id: int, user, role: str = Role.USER, servic
     membership.save()
     membership.services.set(StructureService.objects.filter(structure=structure, pk__in=service_ids))
     _subscribe_self_service_spaces(membership)
-    _audit(actor=actor, structure=structure, action=AuditAction.MEMBERSHIP_CREATED, target_user=user, role=role)
+    _audit(
+        actor=actor, structure=structure, action=AuditAction.MEMBERSHIP_CREATED, target_user=user, role=role
+    )
     _notify("membership_created", membership.pk)
     return membership
 
@@ -422,8 +466,14 @@ def set_member_role(*, actor, structure_id: int, membership_id: int, role: str) 
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    _audit(actor=actor, structure=structure, action=AuditAction.ROLE_CHANGED, target_user=membership.user,
-           previous=previous, role=role)
+    _audit(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.ROLE_CHANGED,
+        target_user=membership.user,
+        previous=previous,
+        role=role,
+    )
     return membership
 
 
@@ -435,7 +485,9 @@ def set_member_status(*, actor, structure_id: int, membership_id: int, active: b
     _require_active(structure)
     membership = _member_for_update(structure, membership_id)
     if membership.role == Role.PRINCIPAL_MANAGER:
-        raise StructureError(_("Le gestionnaire principal ne peut pas être désactivé : transférez d'abord son rôle."))
+        raise StructureError(
+            _("Le gestionnaire principal ne peut pas être désactivé : transférez d'abord son rôle.")
+        )
     expected = MembershipStatus.INACTIVE if active else MembershipStatus.ACTIVE
     if membership.status != expected:
         raise StructureError(_("Cet utilisateur est déjà dans cet état."))
@@ -459,7 +511,9 @@ def detach_member(*, actor, structure_id: int, membership_id: int) -> None:
     _require_manager(actor, structure)
     membership = _member_for_update(structure, membership_id)
     if membership.role == Role.PRINCIPAL_MANAGER:
-        raise StructureError(_("Le gestionnaire principal ne peut pas être détaché : transférez d'abord son rôle."))
+        raise StructureError(
+            _("Le gestionnaire principal ne peut pas être détaché : transférez d'abord son rôle.")
+        )
     user = membership.user
     SpaceSubscription.objects.filter(user=user, structure=structure).delete()
     membership.delete()
@@ -476,11 +530,15 @@ def transfer_principal_role(*, actor, structure_id: int, membership_id: int) -> 
     if target.pk == current.pk:
         raise StructureError(_("Vous êtes déjà le gestionnaire principal."))
     if target.status != MembershipStatus.ACTIVE or not target.user.is_active:
-        raise StructureError(_("Le nouveau gestionnaire principal doit avoir un compte et un rattachement actifs."))
+        raise StructureError(
+            _("Le nouveau gestionnaire principal doit avoir un compte et un rattachement actifs.")
+        )
     Membership.objects.filter(pk=current.pk).update(role=Role.SECONDARY_MANAGER)
     target.role = Role.PRINCIPAL_MANAGER
     target.save(update_fields=["role"])
-    _audit(actor=actor, structure=structure, action=AuditAction.PRINCIPAL_TRANSFERRED, target_user=target.user)
+    _audit(
+        actor=actor, structure=structure, action=AuditAction.PRINCIPAL_TRANSFERRED, target_user=target.user
+    )
     _notify("principal_transferred", target.pk)
     return target
 
@@ -495,14 +553,21 @@ def duplicate_rights(*, actor, source_user, target_user, structure_ids) -> int:
     for structure in Structure.objects.select_for_update().filter(pk__in=structure_ids).order_by("pk"):
         _require_manager(actor, structure)
         _require_active(structure)
-        source = Membership.objects.filter(user=source_user, structure=structure, status=MembershipStatus.ACTIVE).first()
+        source = Membership.objects.filter(
+            user=source_user, structure=structure, status=MembershipStatus.ACTIVE
+        ).first()
         if source is None:
             continue
         role = Role.USER if source.role == Role.PRINCIPAL_MANAGER else source.role
         target, _created = Membership.objects.update_or_create(
             user=target_user,
             structure=structure,
-            defaults={"role": role, "status": MembershipStatus.ACTIVE, "decided_at": timezone.now(), "decided_by": actor},
+            defaults={
+                "role": role,
+                "status": MembershipStatus.ACTIVE,
+                "decided_at": timezone.now(),
+                "decided_by": actor,
+            },
         )
         target.services.set(source.services.all())
         for subscription in SpaceSubscription.objects.filter(
@@ -512,14 +577,25 @@ def duplicate_rights(*, actor, source_user, target_user, structure_ids) -> int:
                 user=target_user,
                 structure=structure,
                 space=subscription.space,
-                defaults={"mode": subscription.mode, "status": SubscriptionStatus.ACTIVE, "decided_at": timezone.now(),
-                          "decided_by": actor},
+                defaults={
+                    "mode": subscription.mode,
+                    "status": SubscriptionStatus.ACTIVE,
+                    "decided_at": timezone.now(),
+                    "decided_by": actor,
+                },
             )
-        _audit(actor=actor, structure=structure, action=AuditAction.RIGHTS_DUPLICATED, target_user=target_user,
-               source_user=source_user.pk)
+        _audit(
+            actor=actor,
+            structure=structure,
+            action=AuditAction.RIGHTS_DUPLICATED,
+            target_user=target_user,
+            source_user=source_user.pk,
+        )
         copied += 1
     if not copied:
-        raise StructureError(_("L'utilisateur source n'a aucun rattachement actif dans les structures que vous gérez."))
+        raise StructureError(
+            _("L'utilisateur source n'a aucun rattachement actif dans les structures que vous gérez.")
+        )
     return copied
 
 
@@ -534,10 +610,16 @@ def request_subscription(*, user, structure_id: int, space: str, mode: str) -> S
     if not Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).exists():
         raise StructureError(_("Vous devez être rattaché à la structure pour vous abonner à ses espaces."))
     if not OpenedSpace.objects.filter(structure=structure, space=space).exists():
-        raise StructureError(_("Cet espace n'est pas ouvert sur la structure : demandez son ouverture à un gestionnaire."))
+        raise StructureError(
+            _("Cet espace n'est pas ouvert sur la structure : demandez son ouverture à un gestionnaire.")
+        )
     if space in MANAGER_SPACES:
         raise StructureError(_("Cet espace est réservé aux gestionnaires de la structure."))
-    subscription = SpaceSubscription.objects.select_for_update().filter(user=user, structure=structure, space=space).first()
+    subscription = (
+        SpaceSubscription.objects.select_for_update()
+        .filter(user=user, structure=structure, space=space)
+        .first()
+    )
     if subscription and subscription.status == SubscriptionStatus.PENDING:
         raise StructureError(_("Une demande d'abonnement à cet espace est déjà en cours de validation."))
     if subscription and subscription.status == SubscriptionStatus.ACTIVE and subscription.mode == mode:
@@ -565,12 +647,16 @@ def request_subscription(*, user, structure_id: int, space: str, mode: str) -> S
 
 
 @transaction.atomic
-def decide_subscription(*, actor, structure_id: int, subscription_id: int, approve: bool) -> SpaceSubscription:
+def decide_subscription(
+    *, actor, structure_id: int, subscription_id: int, approve: bool
+) -> SpaceSubscription:
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
-    subscription = SpaceSubscription.objects.select_for_update().select_related("user").get(
-        pk=subscription_id, structure=structure
+    subscription = (
+        SpaceSubscription.objects.select_for_update()
+        .select_related("user")
+        .get(pk=subscription_id, structure=structure)
     )
     if subscription.status != SubscriptionStatus.PENDING:
         raise StructureError(_("Cette demande a déjà été traitée."))
@@ -595,21 +681,35 @@ def end_subscription(*, user, subscription_id: int) -> None:
     subscription.status = SubscriptionStatus.INACTIVE
     subscription.decided_at = timezone.now()
     subscription.save()
-    _audit(actor=user, structure=subscription.structure, action=AuditAction.SUBSCRIPTION_ENDED, target_user=user,
-           space=subscription.space)
+    _audit(
+        actor=user,
+        structure=subscription.structure,
+        action=AuditAction.SUBSCRIPTION_ENDED,
+        target_user=user,
+        space=subscription.space,
+    )
 
 
 # --- Billing mandate --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def subscribe_mandate(*, actor, structure_id: int, libelle: str, signatory_nom: str, signatory_prenom: str,
-                      signatory_qualite: str) -> BillingMandate:
+def subscribe_mandate(
+    *,
+    actor,
+    structure_id: int,
+    libelle: str,
+    signatory_nom: str,
+    signatory_prenom: str,
+    signatory_qualite: str,
+) -> BillingMandate:
     """A manager subscribes a billing mandate; its signature link is e-mailed (§7.6)."""
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
-    if BillingMandate.objects.filter(structure=structure, status__in=[MandateStatus.PENDING, MandateStatus.ACTIVE]).exists():
+    if BillingMandate.objects.filter(
+        structure=structure, status__in=[MandateStatus.PENDING, MandateStatus.ACTIVE]
+    ).exists():
         raise StructureError(_("Un mandat actif ou en cours de validation existe déjà pour cette structure."))
     mandate = BillingMandate.objects.create(
         structure=structure,
@@ -619,7 +719,9 @@ def subscribe_mandate(*, actor, structure_id: int, libelle: str, signatory_nom: 
         signatory_qualite=signatory_qualite.strip(),
         created_by=actor,
     )
-    _audit(actor=actor, structure=structure, action=AuditAction.MANDATE_SUBSCRIBED, description=mandate.libelle)
+    _audit(
+        actor=actor, structure=structure, action=AuditAction.MANDATE_SUBSCRIBED, description=mandate.libelle
+    )
     _notify("mandate_subscribed", mandate.pk)
     return mandate
 
@@ -632,13 +734,20 @@ def sign_mandate(*, actor, mandate_id: int) -> BillingMandate:
     _require_active(mandate.structure)
     if mandate.status != MandateStatus.PENDING:
         raise StructureError(
-            _("Ce mandat est déjà signé.") if mandate.status == MandateStatus.ACTIVE else _("Ce mandat a été révoqué.")
+            _("Ce mandat est déjà signé.")
+            if mandate.status == MandateStatus.ACTIVE
+            else _("Ce mandat a été révoqué.")
         )
     mandate.status = MandateStatus.ACTIVE
     mandate.signed_by = actor
     mandate.signed_at = timezone.now()
     mandate.save()
-    _audit(actor=actor, structure=mandate.structure, action=AuditAction.MANDATE_SIGNED, description=mandate.libelle)
+    _audit(
+        actor=actor,
+        structure=mandate.structure,
+        action=AuditAction.MANDATE_SIGNED,
+        description=mandate.libelle,
+    )
     return mandate
 
 

@@ -49,7 +49,9 @@ class StructureFactory(factory.django.DjangoModelFactory):
     ville = "Lyon"
 
     class Params:
-        public = factory.Trait(kind=StructureKind.PUBLIC, raison_sociale=factory.Sequence(lambda n: f"Commune {n}"))
+        public = factory.Trait(
+            kind=StructureKind.PUBLIC, raison_sociale=factory.Sequence(lambda n: f"Commune {n}")
+        )
 
 
 class StructureServiceFactory(factory.django.DjangoModelFactory):

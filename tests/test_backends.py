@@ -42,7 +42,10 @@ def test_two_managers_deciding_the_same_request_at_once(make_structure):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(gp, True)), threading.Thread(target=decide, args=(gs, False))]
+    threads = [
+        threading.Thread(target=decide, args=(gp, True)),
+        threading.Thread(target=decide, args=(gs, False)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -23,7 +23,9 @@ def test_status_is_written_only_in_services():
         if path.name == "services.py":
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            if re.search(r"\.status\s*=[^=]", line) or re.search(r"(\)|objects)\.update\([^)]*\bstatus=", line):
+            if re.search(r"\.status\s*=[^=]", line) or re.search(
+                r"(\)|objects)\.update\([^)]*\bstatus=", line
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
 

@@ -3,7 +3,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
 from choruspro.settings.base import *  # noqa: E402,F403
-from choruspro.settings.base import BASE_DIR, DATABASES, env  # noqa: E402
+from choruspro.settings.base import BASE_DIR, DATABASES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -69,15 +69,21 @@ class Command(BaseCommand):
             entity = self._structure(public_gp, PUBLIC_ENTITY, StructureKind.PUBLIC)
             for code, libelle, engagement in PUBLIC_SERVICES:
                 if not StructureService.objects.filter(structure=entity, code=code).exists():
-                    services.create_service(actor=public_gp, structure_id=entity.pk, code=code, libelle=libelle,
-                                            engagement_required=engagement)
+                    services.create_service(
+                        actor=public_gp,
+                        structure_id=entity.pk,
+                        code=code,
+                        libelle=libelle,
+                        engagement_required=engagement,
+                    )
             plain = users["utilisateur.fournisseur@demo.chorus.fr"]
             if not Membership.objects.filter(user=plain, structure=supplier).exists():
                 services.attach_user(actor=gp, structure_id=supplier.pk, user=plain, role=Role.USER)
             candidate = users["candidat@demo.chorus.fr"]
             if not Membership.objects.filter(user=candidate, structure=supplier).exists():
-                services.request_membership(user=candidate, structure_id=supplier.pk,
-                                            message="Je rejoins le service comptabilité.")
+                services.request_membership(
+                    user=candidate, structure_id=supplier.pk, message="Je rejoins le service comptabilité."
+                )
             self._mandate(gp, supplier)
         self._load_annuaire()
         self._print_accounts(supplier, entity)
@@ -86,29 +92,47 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email, DEMO_PASSWORD, nom=nom, prenom=prenom, status=UserStatus.ACTIVE,
-                activated_at=timezone.now(), adresse="1 rue de la Démo", code_postal="38000", ville="Grenoble",
+                email,
+                DEMO_PASSWORD,
+                nom=nom,
+                prenom=prenom,
+                status=UserStatus.ACTIVE,
+                activated_at=timezone.now(),
+                adresse="1 rue de la Démo",
+                code_postal="38000",
+                ville="Grenoble",
             )
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
         return user
 
     def _structure(self, actor, data, kind):
-        existing = Structure.objects.filter(identifier_type=IdentifierType.SIRET, identifier=data["identifier"]).first()
+        existing = Structure.objects.filter(
+            identifier_type=IdentifierType.SIRET, identifier=data["identifier"]
+        ).first()
         if existing is not None:
-            if not Membership.objects.filter(user=actor, structure=existing, status=MembershipStatus.ACTIVE).exists():
+            if not Membership.objects.filter(
+                user=actor, structure=existing, status=MembershipStatus.ACTIVE
+            ).exists():
                 raise SystemExit(f"La structure {existing} existe sans le compte de démonstration attendu.")
             return existing
-        return services.create_structure(actor=actor, data={"identifier_type": IdentifierType.SIRET, **data},
-                                         kind=kind)
+        return services.create_structure(
+            actor=actor, data={"identifier_type": IdentifierType.SIRET, **data}, kind=kind
+        )
 
     def _mandate(self, actor, structure):
         if BillingMandate.objects.filter(structure=structure, status=MandateStatus.ACTIVE).exists():
             return
         mandate = services.subscribe_mandate(
-            actor=actor, structure_id=structure.pk, libelle="Mandat Menuiserie Dupont",
-            signatory_nom="Dupont", signatory_prenom="Claire", signatory_qualite="Gérante",
+            actor=actor,
+            structure_id=structure.pk,
+            libelle="Mandat Menuiserie Dupont",
+            signatory_nom="Dupont",
+            signatory_prenom="Claire",
+            signatory_qualite="Gérante",
         )
         services.sign_mandate(actor=actor, mandate_id=mandate.pk)
 
@@ -116,9 +140,13 @@ class Command(BaseCommand):
         pass
 
     def _print_accounts(self, supplier, entity):
-        self.stdout.write(self.style.SUCCESS("\nComptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
+        )
         for email, (_nom, _prenom, role) in USERS.items():
             self.stdout.write(f"  {email:42} {role}")
         self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
         port = os.environ.get("PORT", "8000")
-        self.stdout.write(f"  Portail : http://127.0.0.1:{port}/    E-mails envoyés : http://127.0.0.1:{port}/dev/outbox/\n")
+        self.stdout.write(
+            f"  Portail : http://127.0.0.1:{port}/    E-mails envoyés : http://127.0.0.1:{port}/dev/outbox/\n"
+        )
