@@ -4,22 +4,13 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 from schwifty import BIC, IBAN
 from schwifty import exceptions as iban_errors
 from stdnum.eu import vat
 
+from choruspro.forms import PortalForm
 from structures.enums import BankAccountStatus, Role, Space
 from structures.models import Structure, StructureService
-
-
-class PortalForm(DsfrBaseForm):
-    """DsfrBaseForm marking optional fields, as the DSFR now recommends (and without its warning)."""
-
-    def get_context(self):
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
 
 def _model_field(model, name, **kwargs):

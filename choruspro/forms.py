@@ -1,0 +1,12 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+
+class PortalForm(DsfrBaseForm):
+    """Base of every form of the portal: DSFR rendering, optional fields marked as the DSFR
+    now recommends. Setting the option per form avoids django-dsfr's deprecation warning."""
+
+    def get_context(self):
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
