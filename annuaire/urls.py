@@ -1,11 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from annuaire import views
 
 app_name = "annuaire"
 
-
-def todo(request, **kwargs):
-    return HttpResponse("TODO")
-
-
-urlpatterns = [path("", todo, name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

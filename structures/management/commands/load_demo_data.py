@@ -137,7 +137,9 @@ class Command(BaseCommand):
         services.sign_mandate(actor=actor, mandate_id=mandate.pk)
 
     def _load_annuaire(self):
-        pass
+        from annuaire.services import load_demo_annuaire
+
+        load_demo_annuaire()
 
     def _print_accounts(self, supplier, entity):
         self.stdout.write(
