@@ -98,3 +98,6 @@ class OutboxEmail(models.Model):
         verbose_name = _("e-mail de développement")
         verbose_name_plural = _("boîte d'envoi de développement")
         ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
