@@ -18,7 +18,7 @@ run: $(STAMP)
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py migrate --noinput
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py load_demo_data
-	DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	mkdir -p var

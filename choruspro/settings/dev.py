@@ -16,3 +16,5 @@ DEV_OUTBOX = True
 CELERY_TASK_ALWAYS_EAGER = not env("REDIS_URL", default="")
 # Static files come from the finders here; whitenoise serves the collected ones in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Links in e-mails point at the port `make run` serves on.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
