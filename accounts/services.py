@@ -131,6 +131,30 @@ def register_user(
 
 
 @transaction.atomic
+def invite_user(
+    *, actor, structure_id: int, email: str, nom: str, prenom: str, role: str, service_ids=()
+) -> User:
+    """A manager creates a colleague's account, attached to the structure at once (domain §6.3:
+    a manager can attach users directly); the colleague activates it from the e-mailed link."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("Un compte existe déjà avec cette adresse électronique."))
+    user = User.objects.create_user(
+        email,
+        status=UserStatus.PENDING_ACTIVATION,
+        nom=nom.strip(),
+        prenom=prenom.strip(),
+        language=actor.language,
+    )
+    structure_services.attach_user(
+        actor=actor, structure_id=structure_id, user=user, role=role, service_ids=service_ids
+    )
+    user_id = user.pk
+    transaction.on_commit(lambda: send_activation_email(user_id))
+    return user
+
+
+@transaction.atomic
 def activate_account(*, user_id: int, password: str) -> User:
     """Sets the first password from the activation link; the account becomes active.
 

@@ -268,6 +268,13 @@ class AttachUserForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Sans service coché, l'utilisateur agit pour toute la structure."),
     )
+    nom = forms.CharField(
+        label=_("Nom"),
+        max_length=100,
+        required=False,
+        help_text=_("Seulement si la personne n'a pas encore de compte : il lui sera créé."),
+    )
+    prenom = forms.CharField(label=_("Prénom"), max_length=100, required=False)
 
     def __init__(self, data=None, *, structure, **kwargs):
         super().__init__(data, **kwargs)

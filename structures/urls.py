@@ -28,6 +28,11 @@ urlpatterns = [
     path("gestionnaire/utilisateurs/rattacher/", views.user_attach, name="user_attach"),
     path("gestionnaire/utilisateurs/export/", views.user_export, name="user_export"),
     path("gestionnaire/utilisateurs/<int:membership_id>/detacher/", views.user_detach, name="user_detach"),
+    path(
+        "gestionnaire/utilisateurs/<int:membership_id>/activation/",
+        views.user_resend_activation,
+        name="user_resend_activation",
+    ),
     path("gestionnaire/utilisateurs/transfert-gp/", views.transfer_principal, name="transfer_principal"),
     path("gestionnaire/duplication-des-droits/", views.duplicate_rights, name="duplicate_rights"),
     path("gestionnaire/historique/", views.history, name="history"),

@@ -27,6 +27,7 @@ from structures.views.users import (
     user_detach,
     user_export,
     user_list,
+    user_resend_activation,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "user_detach",
     "user_export",
     "user_list",
+    "user_resend_activation",
 ]

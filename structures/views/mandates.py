@@ -88,9 +88,9 @@ def mandate_sign(request, token):
         return render(request, "structures/mandate_sign_invalid.html", {"expired": False}, status=400)
     # Only a manager of the mandate's structure may sign; anyone else gets a 404.
     mandate = get_object_or_404(
-        BillingMandate.objects.filter(structure__in=selectors.managed_structures(request.user)).select_related(
-            "structure"
-        ),
+        BillingMandate.objects.filter(
+            structure__in=selectors.managed_structures(request.user)
+        ).select_related("structure"),
         pk=payload.get("mandate"),
     )
     form = SignMandateForm(request.POST or None)

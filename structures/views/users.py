@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import services as account_services
 from accounts.enums import UserStatus
+from accounts.exceptions import AccountError
 from structures import selectors, services
 from structures.enums import MembershipStatus, Role
 from structures.exceptions import StructureError
@@ -100,14 +102,35 @@ def user_attach(request):
     if request.method == "POST":
         if form.is_valid():
             user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-            if user is None:
+            service_ids = [s.pk for s in form.cleaned_data.get("services") or []]
+            if user is None and not (form.cleaned_data["nom"] and form.cleaned_data["prenom"]):
                 form.add_error(
                     "email",
                     _(
-                        "Aucun compte n'existe avec cette adresse : invitez la personne à créer son compte "
-                        "puis à demander son rattachement."
+                        "Aucun compte n'existe avec cette adresse : renseignez le nom et le prénom de la "
+                        "personne pour lui créer un compte, elle recevra un lien d'activation."
                     ),
                 )
+            elif user is None:
+                try:
+                    invited = account_services.invite_user(
+                        actor=request.user,
+                        structure_id=structure.pk,
+                        email=form.cleaned_data["email"],
+                        nom=form.cleaned_data["nom"],
+                        prenom=form.cleaned_data["prenom"],
+                        role=form.cleaned_data["role"],
+                        service_ids=service_ids,
+                    )
+                except (StructureError, AccountError) as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("Le compte de %(user)s est créé et rattaché : un lien d'activation lui est envoyé.")
+                        % {"user": invited},
+                    )
+                    return redirect("structures:users")
             elif user.status != UserStatus.ACTIVE:
                 form.add_error(
                     "email",
@@ -117,14 +140,13 @@ def user_attach(request):
                     ),
                 )
             else:
-                services_field = form.cleaned_data.get("services") or []
                 try:
                     services.attach_user(
                         actor=request.user,
                         structure_id=structure.pk,
                         user=user,
                         role=form.cleaned_data["role"],
-                        service_ids=[s.pk for s in services_field],
+                        service_ids=service_ids,
                     )
                 except StructureError as exc:
                     form.add_error(None, str(exc))
@@ -133,6 +155,21 @@ def user_attach(request):
                     return redirect("structures:users")
         return render_manager(request, "structures/user_attach.html", {"form": form}, status=422)
     return render_manager(request, "structures/user_attach.html", {"form": form})
+
+
+@require_POST
+@manager_required
+def user_resend_activation(request, membership_id):
+    """Sends a new activation link to a member whose account is not activated yet (§6.2 E)."""
+    membership = get_object_or_404(selectors.structure_members(request.current_structure), pk=membership_id)
+    if membership.user.status != UserStatus.PENDING_ACTIVATION:
+        messages.error(request, _("Le compte de %(user)s est déjà activé.") % {"user": membership.user})
+    else:
+        account_services.resend_activation(email=membership.user.email)
+        messages.success(
+            request, _("Un nouveau lien d'activation est envoyé à %(user)s.") % {"user": membership.user}
+        )
+    return redirect("structures:users")
 
 
 @manager_required

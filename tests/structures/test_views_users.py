@@ -26,15 +26,14 @@ class TestAttach:
         assert membership.status == MembershipStatus.ACTIVE
         assert mail.outbox[-1].to == [colleague.email]
 
-    def test_unknown_email_says_to_invite(self, client, gp):
+    def test_unknown_email_asks_for_names_to_invite(self, client, gp):
         client.force_login(gp)
         response = client.post(
             reverse("structures:user_attach"), {"email": "inconnu@exemple.fr", "role": Role.USER}
         )
         assert response.status_code == 422
-        assert (
-            "Aucun compte n&#x27;existe avec cette adresse : invitez la personne" in response.content.decode()
-        )
+        content = response.content.decode()
+        assert "Aucun compte n&#x27;existe avec cette adresse : renseignez le nom" in content
 
     def test_inactive_account_is_refused(self, client, gp):
         UserFactory(email="dormant@exemple.fr", status=UserStatus.PENDING_ACTIVATION)

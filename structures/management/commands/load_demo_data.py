@@ -142,9 +142,7 @@ class Command(BaseCommand):
         load_demo_annuaire()
 
     def _print_accounts(self, supplier, entity):
-        self.stdout.write(
-            self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for email, (_nom, _prenom, role) in USERS.items():
             self.stdout.write(f"  {email:42} {role}")
         self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
