@@ -17,7 +17,9 @@ class PortalLocaleMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in supported:
             user = getattr(request, "user", None)
-            preference = getattr(user, "language", None) if user is not None and user.is_authenticated else None
+            preference = (
+                getattr(user, "language", None) if user is not None and user.is_authenticated else None
+            )
             language = preference if preference in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
