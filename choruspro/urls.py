@@ -14,6 +14,8 @@ urlpatterns = [
     # structures.urls holds /gestionnaire/… and the structure switcher.
     path("", include("structures.urls")),
     path("annuaire/", include("annuaire.urls")),
+    # invoices.urls holds /factures-emises/… and /factures-recues/….
+    path("", include("invoices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "structures", "annuaire")
+PROJECT_APPS = ("accounts", "structures", "annuaire", "invoices")
 
 
 def _app_sources():

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "accounts",
     "structures",
     "annuaire",
+    "invoices",
 ]
 
 MIDDLEWARE = [

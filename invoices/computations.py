@@ -1,0 +1,59 @@
+"""Invoice amounts (domain §3.2), in Decimal only. Pure functions, no Django."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    vat_rate: Decimal  # percent, e.g. Decimal("20")
+
+
+@dataclass
+class Totals:
+    line_amounts: list = field(default_factory=list)  # HT after discount per line
+    vat_summary: "OrderedDict[Decimal, tuple[Decimal, Decimal]]" = field(default_factory=OrderedDict)
+    total_ht: Decimal = ZERO
+    total_vat: Decimal = ZERO
+    total_ttc_before_discount: Decimal = ZERO
+    global_discount: Decimal = ZERO
+    total_ttc: Decimal = ZERO
+    amount_due: Decimal = ZERO
+
+
+def line_amount(line: LineInput) -> Decimal:
+    """HT after discount = quantity × unit price − discount, to the cent."""
+    return cents(line.quantity * line.unit_price - line.discount)
+
+
+def compute(lines, *, global_discount: Decimal = ZERO, amount_due: Decimal | None = None) -> Totals:
+    """VAT is computed per rate on the rate's base and rounded half-up once per rate
+    (EN 16931 BR-CO-17), never per line."""
+    totals = Totals(global_discount=cents(global_discount))
+    bases: OrderedDict[Decimal, Decimal] = OrderedDict()
+    for line in lines:
+        amount = line_amount(line)
+        totals.line_amounts.append(amount)
+        rate = line.vat_rate.normalize() if line.vat_rate else ZERO
+        bases[rate] = bases.get(rate, ZERO) + amount
+    for rate in sorted(bases, reverse=True):
+        base = cents(bases[rate])
+        vat = cents(base * rate / Decimal(100))
+        totals.vat_summary[rate] = (base, vat)
+        totals.total_ht += base
+        totals.total_vat += vat
+    totals.total_ttc_before_discount = totals.total_ht + totals.total_vat
+    totals.total_ttc = totals.total_ttc_before_discount - totals.global_discount
+    totals.amount_due = cents(amount_due) if amount_due is not None else totals.total_ttc
+    return totals

@@ -1,0 +1,119 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InvoiceStatus(models.TextChoices):
+    """`statutFacture`, family A of domain §1.1, plus SUPPRIMEE for deleted drafts."""
+
+    # Saved in the entry form, not submitted.
+    DRAFT = "BROUILLON", _("Brouillon")
+    # Integrated in the portal's database; a deposit certificate exists.
+    DEPOSITED = "DEPOSEE", _("Déposée")
+    # Being routed to the recipient structure/service.
+    ROUTING = "EN_COURS_ACHEMINEMENT", _("En cours d'acheminement")
+    # In the recipient's space; starts the délai global de paiement.
+    MADE_AVAILABLE = "MISE_A_DISPOSITION", _("Mise à disposition du destinataire")
+    # The recipient's information system took the invoice in charge.
+    TAKEN_IN_CHARGE = "PRISE_EN_COMPTE_DESTINATAIRE", _("Prise en compte par le destinataire")
+    # Returned: wrong recipient data (identifier, service, engagement); the supplier recycles it.
+    TO_RECYCLE = "A_RECYCLER", _("À recycler")
+    # Returned: supporting documents missing; the supplier completes it.
+    SUSPENDED = "SUSPENDUE", _("Suspendue")
+    # The supplier added documents to a suspended invoice: back with the recipient.
+    COMPLETED = "COMPLETEE", _("Complétée")
+    # Refused: final for this invoice.
+    REJECTED = "REJETEE", _("Rejetée")
+    # The recipient certified the service was performed (optional).
+    SERVICE_DONE = "SERVICE_FAIT", _("Service fait")
+    # Payment order issued (optional), with the mandate number.
+    MANDATED = "MANDATEE", _("Mandatée")
+    # Sent to the public accountant (optional).
+    SENT_TO_ACCOUNTANT = "MISE_A_DISPOSITION_COMPTABLE", _("Mise à disposition du comptable")
+    # Taken into account by the accountant (optional).
+    ACCOUNTED = "COMPTABILISEE", _("Comptabilisée")
+    # Payment made: terminal.
+    PAID = "MISE_EN_PAIEMENT", _("Mise en paiement")
+    # Deleted draft.
+    DELETED = "SUPPRIMEE", _("Supprimée")
+
+
+class Cadre(models.TextChoices):
+    """`codeCadreFacturation` offered in Factures émises (domain §2)."""
+
+    A1 = "A1_FACTURE_FOURNISSEUR", _("A1 — Dépôt par un fournisseur d'une facture")
+    A2 = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE", _("A2 — Dépôt par un fournisseur d'une facture déjà payée")
+    A9 = "A9_FACTURE_SOUSTRAITANT", _("A9 — Dépôt par un sous-traitant d'une facture")
+    A12 = "A12_FACTURE_COTRAITANT", _("A12 — Dépôt par un cotraitant d'une facture")
+
+
+CADRES_WITH_VALIDATOR = frozenset({Cadre.A9, Cadre.A12})
+
+
+class InvoiceType(models.TextChoices):
+    INVOICE = "FACTURE", _("Facture")
+    CREDIT_NOTE = "AVOIR", _("Avoir")
+
+
+class VatType(models.TextChoices):
+    ON_DEBITS = "TVA_SUR_DEBIT", _("TVA sur les débits")
+    ON_RECEIPTS = "TVA_SUR_ENCAISSEMENT", _("TVA sur les encaissements")
+    EXEMPT = "EXONERATION", _("Exonération")
+    NO_VAT = "SANS_TVA", _("Sans TVA")
+
+
+class PaymentMode(models.TextChoices):
+    CHEQUE = "CHEQUE", _("Chèque")
+    DIRECT_DEBIT = "PRELEVEMENT", _("Prélèvement")
+    TRANSFER = "VIREMENT", _("Virement")
+    CASH = "ESPECE", _("Espèce")
+    OTHER = "AUTRE", _("Autre")
+    CARRY_OVER = "REPORT", _("Report")
+
+
+class DepositMode(models.TextChoices):
+    ENTRY = "SAISIE", _("Saisie")
+    PDF = "DEPOT_PDF", _("Dépôt PDF")
+    STRUCTURED = "DEPOT_XML", _("Dépôt XML / Factur-X")
+
+
+class ExemptionReason(models.TextChoices):
+    ART_261 = "ART_261_CGI", _("Exonération art. 261 CGI")
+    ART_293B = "ART_293_B_CGI", _("TVA non applicable, art. 293 B du CGI")
+    REVERSE_CHARGE = "AUTOLIQUIDATION", _("Autoliquidation")
+    INTRA_EU = "ART_262_TER_CGI", _("Livraison intracommunautaire (art. 262 ter I CGI)")
+    EXPORT = "ART_262_CGI", _("Exportation (art. 262 I CGI)")
+
+
+# French VAT rates (percent) offered on lines.
+VAT_RATES = (Decimal("20"), Decimal("10"), Decimal("8.5"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
+
+CURRENCIES = (
+    ("EUR", _("Euro")),
+    ("USD", _("Dollar des États-Unis")),
+    ("GBP", _("Livre sterling")),
+    ("CHF", _("Franc suisse")),
+    ("XPF", _("Franc CFP")),
+)
+
+
+class AttachmentKind(models.TextChoices):
+    # The invoice document itself (generated or deposited): the legal original.
+    PRINCIPAL = "PRINCIPALE", _("Pièce jointe principale")
+    COMPLEMENTARY = "COMPLEMENTAIRE", _("Pièce jointe complémentaire")
+
+
+class InvoiceAction(models.TextChoices):
+    """User actions traced in the invoice's action history (domain §1.6)."""
+
+    SAVE = "ENREGISTRER", _("Enregistrement")
+    SUBMIT = "VALIDER_ENVOYER", _("Validation et envoi")
+    DUPLICATE = "DUPLIQUER", _("Duplication")
+    DELETE = "SUPPRIMER", _("Suppression")
+    ROUTE = "ACHEMINER", _("Acheminement")
+    PROCESS = "TRAITER", _("Traitement")
+    RECYCLE = "RECYCLER", _("Recyclage")
+    COMPLETE = "COMPLETER", _("Complément")
+    ACKNOWLEDGE = "PRENDRE_CONNAISSANCE", _("Prise de connaissance")
+    DOWNLOAD = "TELECHARGER", _("Téléchargement")

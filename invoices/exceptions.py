@@ -1,0 +1,24 @@
+from invoices.workflow import InvalidTransition
+
+
+class InvoiceError(Exception):
+    """A business rule refused the operation; the message is shown as is."""
+
+
+class InvoiceNotAllowed(InvoiceError):
+    """The user's rights on the space do not allow it for this structure."""
+
+
+class SubmissionRefused(InvoiceError):
+    """Sending found problems; `errors` maps a form field (or None) to French messages."""
+
+    def __init__(self, errors: dict[str | None, list[str]]):
+        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
+class ConcurrentChange(InvoiceError):
+    """Someone changed the invoice's status first."""
+
+
+__all__ = ["ConcurrentChange", "InvalidTransition", "InvoiceError", "InvoiceNotAllowed", "SubmissionRefused"]

@@ -1,0 +1,506 @@
+"""Every write on invoices. A status changes only in `_apply_transition`, under a row lock,
+with its history row in the same transaction and its side effects queued after commit."""
+
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoices import computations, permissions, workflow
+from invoices.enums import (
+    CADRES_WITH_VALIDATOR,
+    Cadre,
+    InvoiceAction,
+    InvoiceStatus,
+    InvoiceType,
+    PaymentMode,
+    VatType,
+)
+from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, SubmissionRefused
+from invoices.models import (
+    Invoice,
+    InvoiceEvent,
+    InvoiceLine,
+    InvoiceStatusChange,
+    InvoiceUserAction,
+    InvoiceVatLine,
+)
+from structures import selectors as structure_selectors
+from structures.enums import BankAccountStatus
+from structures.models import BankAccount, Structure, StructureService
+
+NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9\-_/+]{1,20}$")
+HEADER_FIELDS = (
+    "cadre",
+    "validator_id",
+    "supplier_service_id",
+    "bank_account_id",
+    "recipient_id",
+    "recipient_service_id",
+    "recipient_is_state",
+    "invoice_type",
+    "number",
+    "origin_invoice_number",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "vat_type",
+    "exemption_reason",
+    "payment_mode",
+    "contract_number",
+    "numero_engagement",
+    "comment",
+    "global_discount",
+    "global_discount_reason",
+)
+
+
+def _record_action(invoice, action, actor):
+    InvoiceUserAction.objects.create(invoice=invoice, action=action, actor=actor)
+
+
+def _notify_after_commit(change: InvoiceStatusChange):
+    from invoices.tasks import notify_status_change_task
+
+    change_id = change.pk
+    transaction.on_commit(lambda: notify_status_change_task.delay(change_id))
+
+
+def _apply_transition(invoice, name, *, actor, structure, reason="", payload=None, expected_status=None):
+    """The one place where an invoice's status is written (house style §C)."""
+    if expected_status is not None and invoice.status != expected_status:
+        raise ConcurrentChange(
+            _("La facture a changé de statut entre-temps : elle est maintenant « %(status)s ».")
+            % {"status": invoice.get_status_display()}
+        )
+    transition = workflow.check(name, invoice.status)
+    previous = invoice.status
+    invoice.status = transition.target
+    invoice.status_changed_at = timezone.now()
+    fields = ["status", "status_changed_at", "updated_at"]
+    if transition.target == InvoiceStatus.DEPOSITED:
+        invoice.deposited_at = invoice.status_changed_at
+        invoice.rejection_acknowledged = False
+        fields += ["deposited_at", "rejection_acknowledged"]
+    if transition.target == InvoiceStatus.MADE_AVAILABLE:
+        invoice.made_available_at = invoice.status_changed_at
+        fields.append("made_available_at")
+    if transition.target in workflow.RETURNED_TO_SUPPLIER:
+        invoice.rejection_acknowledged = False
+        fields.append("rejection_acknowledged")
+    invoice.save(update_fields=fields)
+    change = InvoiceStatusChange.objects.create(
+        invoice=invoice,
+        from_status=previous,
+        to_status=transition.target,
+        transition=name,
+        actor=actor,
+        structure=structure,
+        reason=reason,
+        payload=payload or {},
+    )
+    if transition.side != workflow.Side.SYSTEM or transition.target == InvoiceStatus.MADE_AVAILABLE:
+        _notify_after_commit(change)
+    return change
+
+
+def _lock(invoice_id, **scope) -> Invoice:
+    try:
+        return Invoice.objects.select_for_update(of=("self",)).get(pk=invoice_id, **scope)
+    except Invoice.DoesNotExist as exc:
+        raise InvoiceError(_("Facture introuvable.")) from exc
+
+
+def _require_issuer(actor, structure):
+    if not permissions.can_issue(actor, structure):
+        raise InvoiceNotAllowed(
+            _("Vous n'avez pas le droit de modifier les factures émises de cette structure.")
+        )
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+
+
+def _set_lines_and_totals(invoice: Invoice, lines: list[dict]):
+    inputs = [
+        computations.LineInput(
+            quantity=Decimal(line["quantity"]),
+            unit_price=Decimal(line["unit_price"]),
+            discount=Decimal(line.get("discount") or 0),
+            vat_rate=Decimal(line["vat_rate"]),
+        )
+        for line in lines
+    ]
+    override = invoice.amount_due if invoice.amount_due_overridden else None
+    totals = computations.compute(
+        inputs, global_discount=invoice.global_discount or Decimal(0), amount_due=override
+    )
+    invoice.lines.all().delete()
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=index,
+            reference=line.get("reference", ""),
+            designation=line["designation"],
+            quantity=inputs[index - 1].quantity,
+            unit=line.get("unit", ""),
+            unit_price=inputs[index - 1].unit_price,
+            discount=inputs[index - 1].discount,
+            vat_rate=inputs[index - 1].vat_rate,
+            amount_ht=totals.line_amounts[index - 1],
+        )
+        for index, line in enumerate(lines, 1)
+    )
+    invoice.vat_lines.all().delete()
+    InvoiceVatLine.objects.bulk_create(
+        InvoiceVatLine(invoice=invoice, rate=rate, base=base, vat=vat)
+        for rate, (base, vat) in totals.vat_summary.items()
+    )
+    invoice.total_ht = totals.total_ht
+    invoice.total_vat = totals.total_vat
+    invoice.total_ttc_before_discount = totals.total_ttc_before_discount
+    invoice.total_ttc = totals.total_ttc
+    invoice.amount_due = totals.amount_due
+    invoice.save()
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    actor,
+    structure,
+    data: dict,
+    lines: list[dict],
+    invoice_id: int | None = None,
+    amount_due: Decimal | None = None,
+) -> Invoice:
+    """Enregistrer: creates or updates a draft (temporary number when none is given)."""
+    _require_issuer(actor, structure)
+    if invoice_id is None:
+        invoice = Invoice(supplier=structure, created_by=actor, status=InvoiceStatus.DRAFT)
+    else:
+        invoice = _lock(invoice_id, supplier=structure)
+        if invoice.status != InvoiceStatus.DRAFT:
+            raise InvoiceError(_("Seul un brouillon peut être modifié."))
+    for field in HEADER_FIELDS:
+        if field in data:
+            setattr(invoice, field, data[field] if data[field] is not None else _blank_for(field))
+    invoice.amount_due_overridden = amount_due is not None
+    if amount_due is not None:
+        invoice.amount_due = amount_due
+    if invoice.number and _number_taken(structure, invoice.number, exclude_pk=invoice.pk):
+        raise SubmissionRefused(
+            {"number": [_("Ce numéro de facture est déjà utilisé par une autre facture de la structure.")]}
+        )
+    temporary = not invoice.number
+    if temporary:
+        invoice.number = f"TMP-{timezone.now():%y%m%d%H%M%S%f}"[:20]
+    invoice.save()
+    if temporary:
+        invoice.number = f"BROUILLON-{invoice.pk}"[:20]
+        invoice.save(update_fields=["number"])
+    _set_lines_and_totals(invoice, lines)
+    if invoice_id is None:
+        InvoiceStatusChange.objects.create(
+            invoice=invoice,
+            to_status=InvoiceStatus.DRAFT,
+            transition="create",
+            actor=actor,
+            structure=structure,
+        )
+    _record_action(invoice, InvoiceAction.SAVE, actor)
+    return invoice
+
+
+def _number_taken(structure, number, *, exclude_pk=None) -> bool:
+    return (
+        Invoice.objects.filter(supplier=structure, number=number)
+        .exclude(pk=exclude_pk)
+        .exclude(status__in=[InvoiceStatus.DELETED, InvoiceStatus.REJECTED])
+        .exists()
+    )
+
+
+def _blank_for(field):
+    return None if field.endswith("_id") or field in ("invoice_date", "due_date") else ""
+
+
+@transaction.atomic
+def delete_draft(*, actor, structure, invoice_id: int) -> Invoice:
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    _apply_transition(invoice, "delete", actor=actor, structure=structure)
+    _record_action(invoice, InvoiceAction.DELETE, actor)
+    return invoice
+
+
+@transaction.atomic
+def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
+    """Dupliquer: a new draft with the same header and lines (and a temporary number)."""
+    _require_issuer(actor, structure)
+    source = Invoice.objects.get(pk=invoice_id, supplier=structure)
+    data = {field: getattr(source, field) for field in HEADER_FIELDS if field != "number"}
+    lines = [
+        {
+            f: getattr(line, f)
+            for f in ("reference", "designation", "quantity", "unit", "unit_price", "discount", "vat_rate")
+        }
+        for line in source.lines.all()
+    ]
+    copy = save_draft(actor=actor, structure=structure, data=data, lines=lines)
+    _record_action(source, InvoiceAction.DUPLICATE, actor)
+    return copy
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def submission_errors(invoice: Invoice, *, require_mandate=True) -> dict[str | None, list[str]]:
+    """Every problem that prevents sending, at once, keyed by form field (domain §3.1–§3.3)."""
+    errors: dict[str | None, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    supplier = invoice.supplier
+    if require_mandate:
+        reason = structure_selectors.saisie_blocked_reason(supplier)
+        if reason:
+            add(None, reason)
+    if invoice.cadre not in Cadre.values:
+        add("cadre", _("Cadre de facturation inconnu."))
+    if invoice.cadre in CADRES_WITH_VALIDATOR and invoice.validator_id is None:
+        add(
+            "validator",
+            _("Pour un cadre de sous-traitance ou de cotraitance, la structure valideur est obligatoire."),
+        )
+    recipient = invoice.recipient
+    if recipient is None:
+        add("recipient", _("Choisissez le destinataire de la facture dans l'annuaire."))
+    else:
+        if not recipient.is_public:
+            add("recipient", _("Le destinataire doit être une structure publique de l'annuaire."))
+        if not recipient.is_active:
+            add("recipient", _("Destinataire non localisé ou inactif."))
+        service = invoice.recipient_service
+        if service is not None and (service.structure_id != recipient.pk or not service.is_active):
+            add("recipient_service", _("Ce service n'est pas un service actif du destinataire."))
+        has_service = service is not None
+        has_engagement = bool(invoice.numero_engagement.strip())
+        if recipient.code_service_required and not has_service:
+            add("recipient_service", _("Le destinataire exige un code service."))
+        if recipient.engagement_required and not has_engagement:
+            add("numero_engagement", _("Le destinataire exige un numéro d'engagement."))
+        if recipient.service_or_engagement_required and not (has_service or has_engagement):
+            add("numero_engagement", _("Le destinataire exige un code service ou un numéro d'engagement."))
+        if has_service and service.engagement_required and not has_engagement:
+            add("numero_engagement", _("Le service choisi exige un numéro d'engagement."))
+    if not NUMBER_PATTERN.match(invoice.number) or invoice.number.startswith("BROUILLON-"):
+        add(
+            "number",
+            _("Numéro de facture obligatoire : 20 caractères au plus, lettres, chiffres et - _ / +."),
+        )
+    elif _number_taken(supplier, invoice.number, exclude_pk=invoice.pk):
+        add("number", _("Ce numéro de facture est déjà utilisé par une autre facture de la structure."))
+    if invoice.invoice_date is None:
+        add("invoice_date", _("La date de facture est obligatoire."))
+    elif invoice.invoice_date > timezone.localdate():
+        add("invoice_date", _("La date de facture ne peut pas être dans le futur."))
+    if invoice.due_date and invoice.invoice_date and invoice.due_date < invoice.invoice_date:
+        add("due_date", _("La date d'échéance ne peut pas précéder la date de facture."))
+    if invoice.invoice_type == InvoiceType.CREDIT_NOTE:
+        if invoice.payment_mode:
+            add("payment_mode", _("Un avoir ne porte pas de mode de règlement."))
+    else:
+        if not invoice.payment_mode:
+            add("payment_mode", _("Le mode de règlement est obligatoire pour une facture."))
+        if invoice.origin_invoice_number:
+            add("origin_invoice_number", _("Le numéro de facture d'origine ne concerne que les avoirs."))
+    if invoice.payment_mode == PaymentMode.TRANSFER:
+        if invoice.bank_account_id is None:
+            add("bank_account", _("Un paiement par virement demande des coordonnées bancaires."))
+        elif not BankAccount.objects.filter(
+            pk=invoice.bank_account_id, structure=supplier, status=BankAccountStatus.VALID
+        ).exists():
+            add("bank_account", _("Ces coordonnées bancaires ne sont pas valides pour la structure."))
+    if invoice.vat_type == VatType.EXEMPT and not invoice.exemption_reason:
+        add("exemption_reason", _("Le motif d'exonération est obligatoire."))
+    lines = list(invoice.lines.all())
+    if not lines:
+        add("lines", _("La facture doit comporter au moins une ligne."))
+    if invoice.vat_type in (VatType.EXEMPT, VatType.NO_VAT) and any(line.vat_rate for line in lines):
+        add("lines", _("Une facture exonérée ou sans TVA ne peut pas porter de taux de TVA non nul."))
+    if invoice.global_discount and not invoice.global_discount_reason.strip():
+        add("global_discount_reason", _("Le motif de la remise globale est obligatoire."))
+    if invoice.total_ttc < 0:
+        add("lines", _("Le montant TTC ne peut pas être négatif ; émettez un avoir."))
+    return errors
+
+
+@transaction.atomic
+def submit_invoice(*, actor, structure, invoice_id: int, require_mandate=True) -> Invoice:
+    """Valider et envoyer: every check at once; DEPOSEE, then routed by a worker task."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise ConcurrentChange(_("Cette facture a déjà été envoyée."))
+    errors = submission_errors(invoice, require_mandate=require_mandate)
+    if errors:
+        raise SubmissionRefused(errors)
+    _apply_transition(invoice, "submit", actor=actor, structure=structure)
+    _record_action(invoice, InvoiceAction.SUBMIT, actor)
+    _queue_routing(invoice.pk)
+    return invoice
+
+
+def _queue_routing(invoice_id):
+    from invoices.tasks import route_invoice_task
+
+    transaction.on_commit(lambda: route_invoice_task.delay(invoice_id))
+
+
+@transaction.atomic
+def route_invoice(*, invoice_id: int) -> Invoice:
+    """System routing DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION; safe to re-run."""
+    invoice = _lock(invoice_id)
+    if invoice.status == InvoiceStatus.DEPOSITED:
+        _apply_transition(invoice, "route", actor=None, structure=None)
+    if invoice.status == InvoiceStatus.ROUTING:
+        target = (
+            invoice.recipient_service.libelle
+            if invoice.recipient_service
+            else invoice.recipient.raison_sociale
+        )
+        _apply_transition(invoice, "make_available", actor=None, structure=None, payload={"to": target})
+        InvoiceEvent.objects.create(
+            invoice=invoice,
+            label=_("Mise à disposition de %(target)s") % {"target": target},
+            who=_("Portail"),
+        )
+    return invoice
+
+
+# --- Recipient processing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def process_invoice(
+    *,
+    actor,
+    structure,
+    invoice_id: int,
+    transition: str,
+    reason: str = "",
+    mandate_number: str = "",
+    expected_status: str | None = None,
+) -> Invoice:
+    """Traiter: a recipient moves a received invoice along the §1.3 matrix."""
+    if not permissions.can_process(actor, structure):
+        raise InvoiceNotAllowed(
+            _("Vous n'avez pas le droit de traiter les factures reçues de cette structure.")
+        )
+    from invoices import selectors
+
+    if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
+        raise InvoiceError(_("Facture introuvable."))
+    invoice = _lock(invoice_id, recipient=structure)
+    definition = workflow.get(transition)
+    if definition.side != workflow.Side.RECIPIENT:
+        raise workflow.InvalidTransition(transition)
+    if definition.needs_reason and not reason.strip():
+        raise InvoiceError(_("Le motif est obligatoire pour cette action."))
+    if definition.needs_mandate_number and not mandate_number.strip():
+        raise InvoiceError(_("Le numéro de mandat est obligatoire."))
+    if invoice.status not in definition.sources and expected_status is None:
+        raise workflow.InvalidTransition(transition)
+    if definition.needs_mandate_number:
+        invoice.mandate_number = mandate_number.strip()[:50]
+        invoice.save(update_fields=["mandate_number"])
+    _apply_transition(
+        invoice,
+        transition,
+        actor=actor,
+        structure=structure,
+        reason=reason.strip()[:2000],
+        payload={"mandate_number": mandate_number} if mandate_number else {},
+        expected_status=expected_status,
+    )
+    _record_action(invoice, InvoiceAction.PROCESS, actor)
+    return invoice
+
+
+@transaction.atomic
+def mark_downloaded(*, actor, structure, invoice_id: int) -> None:
+    invoice = _lock(invoice_id, recipient=structure)
+    if not invoice.downloaded_by_recipient:
+        invoice.downloaded_by_recipient = True
+        invoice.save(update_fields=["downloaded_by_recipient", "updated_at"])
+    _record_action(invoice, InvoiceAction.DOWNLOAD, actor)
+    InvoiceEvent.objects.create(invoice=invoice, label=_("Téléchargée par le destinataire"), who=str(actor))
+
+
+# --- Supplier actions on returned invoices --------------------------------------------------------
+
+
+@transaction.atomic
+def recycle_invoice(
+    *,
+    actor,
+    structure,
+    invoice_id: int,
+    recipient: Structure,
+    recipient_service: StructureService | None,
+    numero_engagement: str,
+    comment: str,
+) -> Invoice:
+    """Recycler (À recycler): correct the routing data; checked again, then routed again."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status != InvoiceStatus.TO_RECYCLE:
+        raise ConcurrentChange(_("Cette facture n'est plus à recycler."))
+    invoice.recipient = recipient
+    invoice.recipient_service = recipient_service
+    invoice.numero_engagement = numero_engagement.strip()
+    invoice.save(update_fields=["recipient", "recipient_service", "numero_engagement", "updated_at"])
+    errors = {
+        field: messages
+        for field, messages in submission_errors(invoice, require_mandate=False).items()
+        if field in ("recipient", "recipient_service", "numero_engagement")
+    }
+    if errors:
+        raise SubmissionRefused(errors)
+    _apply_transition(invoice, "recycle", actor=actor, structure=structure, reason=comment.strip()[:2000])
+    _record_action(invoice, InvoiceAction.RECYCLE, actor)
+    _queue_routing(invoice.pk)
+    return invoice
+
+
+@transaction.atomic
+def complete_invoice(*, actor, structure, invoice_id: int, comment: str) -> Invoice:
+    """Compléter (Suspendue): after complementary attachments were added; back to the recipient."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status != InvoiceStatus.SUSPENDED:
+        raise ConcurrentChange(_("Cette facture n'est plus suspendue."))
+    if (
+        not comment.strip()
+        and not invoice.attachments.filter(added_at__gte=invoice.status_changed_at).exists()
+    ):
+        raise InvoiceError(_("Ajoutez une pièce jointe ou un commentaire pour compléter la facture."))
+    _apply_transition(invoice, "complete", actor=actor, structure=structure, reason=comment.strip()[:2000])
+    _record_action(invoice, InvoiceAction.COMPLETE, actor)
+    return invoice
+
+
+@transaction.atomic
+def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
+    """Prendre connaissance of a returned (rejected, suspended, to recycle) invoice."""
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status not in workflow.RETURNED_TO_SUPPLIER:
+        raise InvoiceError(_("Cette facture n'a pas été renvoyée."))
+    invoice.rejection_acknowledged = True
+    invoice.save(update_fields=["rejection_acknowledged", "updated_at"])
+    _record_action(invoice, InvoiceAction.ACKNOWLEDGE, actor)
+    return invoice

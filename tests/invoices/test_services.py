@@ -1,0 +1,250 @@
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+
+from invoices import selectors, services
+from invoices.enums import InvoiceStatus, InvoiceType
+from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, SubmissionRefused
+from invoices.models import InvoiceStatusChange
+from invoices.workflow import InvalidTransition
+from structures import services as structure_services
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draft_gets_a_temporary_number_and_computed_totals(make_invoice):
+    invoice = make_invoice(send=False, number="")
+    assert invoice.status == InvoiceStatus.DRAFT
+    assert invoice.number == f"BROUILLON-{invoice.pk}"
+    assert invoice.total_ht == D("1042.35") and invoice.total_ttc == D("1236.59")
+    assert [(v.rate, v.base, v.vat) for v in invoice.vat_lines.all()] == [
+        (D("20.00"), D("900.00"), D("180.00")),
+        (D("10.00"), D("142.35"), D("14.24")),
+    ]
+
+
+def test_send_routes_to_the_recipient_through_the_worker_task(make_invoice, recipient):
+    invoice = make_invoice()
+    assert invoice.status == InvoiceStatus.MADE_AVAILABLE
+    assert [c.to_status for c in invoice.status_changes.order_by("pk")] == [
+        "BROUILLON",
+        "DEPOSEE",
+        "EN_COURS_ACHEMINEMENT",
+        "MISE_A_DISPOSITION",
+    ]
+    assert invoice.made_available_at is not None
+    assert selectors.recipient_to_handle(recipient).filter(pk=invoice.pk).exists()
+
+
+def test_send_reports_every_problem_at_once(supplier):
+    draft = services.save_draft(
+        actor=supplier.gp, structure=supplier, data={"number": "", "invoice_type": "FACTURE"}, lines=[]
+    )
+    with pytest.raises(SubmissionRefused) as refused:
+        services.submit_invoice(actor=supplier.gp, structure=supplier, invoice_id=draft.pk)
+    assert {"recipient", "number", "invoice_date", "payment_mode", "lines"} <= set(refused.value.errors)
+    draft.refresh_from_db()
+    assert draft.status == InvoiceStatus.DRAFT
+
+
+def test_recipient_requirements_service_engagement_either(make_invoice, recipient):
+    service = structure_services.create_service(
+        actor=recipient.gp,
+        structure_id=recipient.pk,
+        code="TECH",
+        libelle="Technique",
+        engagement_required=True,
+    )
+    structure_services.update_structure(
+        actor=recipient.gp, structure_id=recipient.pk, data={"service_or_engagement_required": True}
+    )
+    draft = make_invoice(send=False)
+    errors = services.submission_errors(draft)
+    assert "numero_engagement" in errors  # either one required, none given
+    draft = make_invoice(send=False, recipient_service_id=service.pk)
+    assert services.submission_errors(draft)["numero_engagement"] == [
+        "Le service choisi exige un numéro d'engagement."
+    ]
+    draft = make_invoice(send=False, recipient_service_id=service.pk, numero_engagement="EJ-1")
+    assert services.submission_errors(draft) == {}
+
+
+def test_future_date_duplicate_number_and_inactive_recipient(make_invoice, recipient):
+    make_invoice(number="F-1")
+    with pytest.raises(SubmissionRefused) as refused:
+        make_invoice(send=False, number="F-1")
+    assert "number" in refused.value.errors
+    draft = make_invoice(send=False, invoice_date=datetime.date.today() + datetime.timedelta(days=2))
+    assert "invoice_date" in services.submission_errors(draft)
+    structure_services.inactivate_structure(actor=recipient.gp, structure_id=recipient.pk)
+    draft = make_invoice(send=False)
+    assert services.submission_errors(draft)["recipient"] == ["Destinataire non localisé ou inactif."]
+
+
+def test_credit_note_rules(make_invoice):
+    draft = make_invoice(send=False, invoice_type=InvoiceType.CREDIT_NOTE, origin_invoice_number="F2026-0001")
+    assert services.submission_errors(draft)["payment_mode"] == [
+        "Un avoir ne porte pas de mode de règlement."
+    ]
+    draft = make_invoice(send=False, invoice_type=InvoiceType.CREDIT_NOTE, payment_mode="")
+    assert services.submission_errors(draft) == {}
+
+
+def test_saisie_blocked_without_active_mandate(make_invoice, supplier):
+    mandate = supplier.mandates.get()
+    structure_services.revoke_mandate(actor=supplier.gp, structure_id=supplier.pk, mandate_id=mandate.pk)
+    draft = make_invoice(send=False)
+    assert None in services.submission_errors(draft)
+    assert services.submission_errors(draft, require_mandate=False) == {}
+
+
+def test_recipient_reject_needs_motif_and_is_terminal(make_invoice, recipient):
+    invoice = make_invoice()
+    with pytest.raises(InvoiceError):
+        services.process_invoice(
+            actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject"
+        )
+    services.process_invoice(
+        actor=recipient.gp,
+        structure=recipient,
+        invoice_id=invoice.pk,
+        transition="reject",
+        reason="Montant erroné",
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.REJECTED
+    assert invoice.status_changes.first().reason == "Montant erroné"
+    with pytest.raises(InvalidTransition):
+        services.process_invoice(
+            actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="pay"
+        )
+
+
+def test_mandate_then_pay(make_invoice, recipient):
+    invoice = make_invoice()
+    with pytest.raises(InvoiceError):
+        services.process_invoice(
+            actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="mandate"
+        )
+    services.process_invoice(
+        actor=recipient.gp,
+        structure=recipient,
+        invoice_id=invoice.pk,
+        transition="mandate",
+        mandate_number="M-42",
+    )
+    services.process_invoice(actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="pay")
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.mandate_number) == (InvoiceStatus.PAID, "M-42")
+
+
+def test_stale_status_is_refused(make_invoice, recipient):
+    invoice = make_invoice()
+    services.process_invoice(
+        actor=recipient.gp,
+        structure=recipient,
+        invoice_id=invoice.pk,
+        transition="service_done",
+        expected_status=InvoiceStatus.MADE_AVAILABLE,
+    )
+    with pytest.raises(ConcurrentChange):
+        services.process_invoice(
+            actor=recipient.gp,
+            structure=recipient,
+            invoice_id=invoice.pk,
+            transition="reject",
+            reason="x",
+            expected_status=InvoiceStatus.MADE_AVAILABLE,
+        )
+
+
+def test_recycle_routes_again_to_the_corrected_recipient(
+    make_invoice, recipient, make_structure, django_capture_on_commit_callbacks, supplier
+):
+    invoice = make_invoice()
+    services.process_invoice(
+        actor=recipient.gp,
+        structure=recipient,
+        invoice_id=invoice.pk,
+        transition="to_recycle",
+        reason="Mauvais destinataire",
+    )
+    other_gp = UserFactory()
+    other = make_structure(other_gp, public=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recycle_invoice(
+            actor=supplier.gp,
+            structure=supplier,
+            invoice_id=invoice.pk,
+            recipient=other,
+            recipient_service=None,
+            numero_engagement="",
+            comment="Corrigé",
+        )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.recipient) == (InvoiceStatus.MADE_AVAILABLE, other)
+    assert not selectors.received_by(recipient).filter(pk=invoice.pk).exists()
+
+
+def test_suspend_then_complete(make_invoice, recipient, supplier):
+    invoice = make_invoice()
+    services.process_invoice(
+        actor=recipient.gp,
+        structure=recipient,
+        invoice_id=invoice.pk,
+        transition="suspend",
+        reason="Bon de livraison manquant",
+    )
+    with pytest.raises(InvoiceError):
+        services.complete_invoice(actor=supplier.gp, structure=supplier, invoice_id=invoice.pk, comment="")
+    services.complete_invoice(
+        actor=supplier.gp, structure=supplier, invoice_id=invoice.pk, comment="BL envoyé"
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.COMPLETED
+    assert selectors.recipient_to_handle(recipient).filter(pk=invoice.pk).exists()
+
+
+def test_scopes_other_structures_cannot_act(make_invoice, recipient, make_structure, supplier):
+    invoice = make_invoice()
+    stranger = UserFactory()
+    other_public = make_structure(stranger, public=True)
+    with pytest.raises(InvoiceError):
+        services.process_invoice(
+            actor=stranger, structure=other_public, invoice_id=invoice.pk, transition="service_done"
+        )
+    with pytest.raises(InvoiceNotAllowed):
+        services.process_invoice(
+            actor=supplier.gp, structure=recipient, invoice_id=invoice.pk, transition="service_done"
+        )
+    assert not selectors.issued_by(other_public).filter(pk=invoice.pk).exists()
+
+
+def test_status_change_mail_is_queued_after_commit(
+    make_invoice, recipient, supplier, django_capture_on_commit_callbacks
+):
+    invoice = make_invoice()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.process_invoice(
+            actor=recipient.gp,
+            structure=recipient,
+            invoice_id=invoice.pk,
+            transition="reject",
+            reason="Doublon",
+        )
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [[supplier.gp.email]]
+    assert "Rejetée" in mail.outbox[0].subject
+
+
+def test_history_rows_are_append_only(make_invoice):
+    change = make_invoice().status_changes.first()
+    with pytest.raises(ValueError):
+        change.save()
+    with pytest.raises(ValueError):
+        InvoiceStatusChange.objects.first().delete()

@@ -1,0 +1,55 @@
+"""Every transition of the table, allowed and forbidden, through the one status service."""
+
+import pytest
+
+from invoices import workflow
+from invoices.enums import InvoiceStatus
+from invoices.workflow import TRANSITIONS, InvalidTransition, Side
+
+PAIRS = [(t, status) for t in TRANSITIONS for status in InvoiceStatus.values]
+
+
+@pytest.mark.parametrize(("transition", "status"), PAIRS, ids=[f"{t.name}-{s}" for t, s in PAIRS])
+def test_check_allows_exactly_the_table(transition, status):
+    if status in transition.sources:
+        assert workflow.check(transition.name, status).target == transition.target
+    else:
+        with pytest.raises(InvalidTransition):
+            workflow.check(transition.name, status)
+
+
+def test_recipient_matrix_of_domain_1_3():
+    """MISE_A_DISPOSITION offers every processing action; terminal and returned ones offer none."""
+    targets = {t.target for t in workflow.allowed(InvoiceStatus.MADE_AVAILABLE, Side.RECIPIENT)}
+    assert targets == {
+        InvoiceStatus.TO_RECYCLE,
+        InvoiceStatus.SUSPENDED,
+        InvoiceStatus.REJECTED,
+        InvoiceStatus.SERVICE_DONE,
+        InvoiceStatus.MANDATED,
+        InvoiceStatus.SENT_TO_ACCOUNTANT,
+        InvoiceStatus.ACCOUNTED,
+        InvoiceStatus.PAID,
+    }
+    assert {t.target for t in workflow.allowed(InvoiceStatus.MANDATED, Side.RECIPIENT)} == {
+        InvoiceStatus.SENT_TO_ACCOUNTANT,
+        InvoiceStatus.ACCOUNTED,
+        InvoiceStatus.PAID,
+    }
+    for status in (
+        InvoiceStatus.TO_RECYCLE,
+        InvoiceStatus.SUSPENDED,
+        InvoiceStatus.REJECTED,
+        InvoiceStatus.PAID,
+    ):
+        assert workflow.allowed(status, Side.RECIPIENT) == []
+
+
+def test_returns_need_a_motif_and_mandate_a_number():
+    assert {t.name for t in TRANSITIONS if t.needs_reason} == {"to_recycle", "suspend", "reject"}
+    assert {t.name for t in TRANSITIONS if t.needs_mandate_number} == {"mandate"}
+
+
+def test_diagram_is_generated_from_the_table():
+    diagram = workflow.mermaid_diagram()
+    assert "MISE_A_DISPOSITION --> REJETEE: reject" in diagram
