@@ -86,3 +86,23 @@ def page(browser, live_server, settings):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def redis_worker(settings):
+    """A real Celery worker thread consuming from the machine's Redis broker."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    require_or_skip(bool(redis_url), "needs Redis (REDIS_URL)")
+    from celery.contrib.testing.worker import start_worker
+
+    from choruspro.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.conf.broker_connection_retry_on_startup = True
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = previous

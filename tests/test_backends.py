@@ -1,6 +1,5 @@
 """The suite's real back ends: PostgreSQL row locks and a Celery worker on a Redis broker."""
 
-import os
 import threading
 
 import pytest
@@ -54,26 +53,6 @@ def test_two_managers_deciding_the_same_request_at_once(make_structure):
     membership.refresh_from_db()
     assert membership.status in (MembershipStatus.ACTIVE, MembershipStatus.REFUSED)
     assert Membership.objects.filter(user=requester).count() == 1
-
-
-@pytest.fixture
-def redis_worker(settings):
-    """A real Celery worker thread consuming from the machine's Redis broker."""
-    redis_url = os.environ.get("REDIS_URL", "")
-    require_or_skip(bool(redis_url), "needs Redis (REDIS_URL)")
-    from celery.contrib.testing.worker import start_worker
-
-    from choruspro.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.broker_connection_retry_on_startup = True
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = previous
 
 
 @pytest.mark.django_db(transaction=True)
