@@ -22,3 +22,23 @@ def test_demo_data_loads_twice_without_duplicates(capsys):
     assert Membership.objects.get(user=gp, structure=supplier).role == Role.PRINCIPAL_MANAGER
     assert BillingMandate.objects.get(structure=supplier).status == MandateStatus.ACTIVE
     assert Membership.objects.get(user__email="candidat@demo.chorus.fr").status == MembershipStatus.PENDING
+
+
+def test_demo_invoices_cover_every_status_between_the_demo_structures():
+    from invoices.enums import InvoiceStatus
+    from invoices.models import Invoice
+
+    call_command("load_demo_data")
+    statuses = set(
+        Invoice.objects.filter(
+            supplier__identifier="41816609600069", recipient__identifier="21380000600016"
+        ).values_list("status", flat=True)
+    )
+    expected = set(InvoiceStatus.values) - {
+        InvoiceStatus.DEPOSITED,
+        InvoiceStatus.ROUTING,
+        InvoiceStatus.TAKEN_IN_CHARGE,
+        InvoiceStatus.DELETED,
+    }
+    assert expected <= statuses
+    assert Invoice.objects.count() > 300

@@ -4,6 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.enums import UserStatus
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 )
             self._mandate(gp, supplier)
         self._load_annuaire()
+        self._load_invoices(supplier, gp, entity, public_gp)
         self._print_accounts(supplier, entity)
 
     def _user(self, email, nom, prenom):
@@ -140,6 +142,17 @@ class Command(BaseCommand):
         from annuaire.services import load_demo_annuaire
 
         load_demo_annuaire()
+
+    def _load_invoices(self, supplier, gp, entity, public_gp):
+        from invoices.demo import load_demo_invoices
+
+        # Hundreds of status changes: their notification e-mails would only bury the useful ones.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = load_demo_invoices(
+                supplier=supplier, supplier_gp=gp, recipient=entity, recipient_gp=public_gp
+            )
+        if created:
+            self.stdout.write(f"  {created} factures de démonstration créées.")
 
     def _print_accounts(self, supplier, entity):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
