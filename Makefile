@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire clean
+.PHONY: install run test lint bench-annuaire bench-lists clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: $(STAMP)
 bench-annuaire: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.annuaire
+
+bench-lists: $(STAMP)
+	$(BIN)/python -m benchmarks.lists
 
 clean:
 	rm -rf var $(VENV)

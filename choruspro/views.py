@@ -1,6 +1,9 @@
 from django.shortcuts import render
 
+from invoices import permissions as invoice_permissions
+from invoices import selectors as invoice_selectors
 from structures import selectors
+from structures.enums import MembershipStatus, Space
 
 
 def home(request):
@@ -13,8 +16,15 @@ def home(request):
         "pending_memberships": selectors.pending_memberships(managed),
         "pending_subscriptions": selectors.pending_subscriptions(managed),
         "my_pending_memberships": selectors.memberships_of(request.user).filter(
-            status="EN_COURS_DE_VALIDATION"
+            status=MembershipStatus.PENDING
         ),
         "active_mandate": selectors.active_mandate(structure) if structure else None,
     }
+    if structure is not None:
+        if invoice_permissions.space_mode(request.user, structure, Space.FACTURES_EMISES):
+            context["returned_invoices"] = invoice_selectors.returned_unacknowledged(structure).count()
+        if invoice_permissions.space_mode(request.user, structure, Space.FACTURES_RECUES):
+            context["invoices_to_process"] = invoice_selectors.recipient_to_handle(
+                structure, request.user
+            ).count()
     return render(request, "home/connected.html", context)

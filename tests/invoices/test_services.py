@@ -248,3 +248,14 @@ def test_history_rows_are_append_only(make_invoice):
         change.save()
     with pytest.raises(ValueError):
         InvoiceStatusChange.objects.first().delete()
+
+
+def test_connected_home_counts_invoices_to_handle(client, make_invoice, recipient, supplier):
+    invoice = make_invoice()
+    client.force_login(recipient.gp)
+    assert "1 facture à traiter" in client.get("/").content.decode()
+    services.process_invoice(
+        actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject", reason="Doublon"
+    )
+    client.force_login(supplier.gp)
+    assert "1 facture rejetée, suspendue ou à recycler" in client.get("/").content.decode()
