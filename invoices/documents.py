@@ -1,0 +1,147 @@
+"""PDF documents of an invoice: the invoice itself (PDF/A-3b, then Factur-X EN16931) and the
+deposit certificate. Rendered by WeasyPrint from templates/invoices/documents/.
+
+Only the DSFR Marianne font files are fetched while rendering: every other URL is refused, so
+nothing typed in an invoice can make the renderer read a local file or reach the network.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import facturx
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
+from invoices.facturx import build_cii_xml, cadre_code
+
+FONT_FILES = {
+    "regular": "dsfr/dist/fonts/Marianne-Regular.woff2",
+    "bold": "dsfr/dist/fonts/Marianne-Bold.woff2",
+}
+FACTURX_FILENAME = "factur-x.xml"
+
+
+def _font_urls() -> dict[str, str]:
+    urls = {}
+    for weight, relative in FONT_FILES.items():
+        path = finders.find(relative)
+        if path:
+            urls[weight] = Path(path).resolve().as_uri()
+    return urls
+
+
+def _fetcher(allowed: set[str]):
+    from weasyprint import URLFetcher
+
+    class FontOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url not in allowed:
+                raise ValueError(f"URL refused while rendering a document: {url}")
+            return super().fetch(url, headers)
+
+    return FontOnlyFetcher()
+
+
+def render_pdf(template: str, context: dict, *, title: str, pdf_variant: str = "pdf/a-3b") -> bytes:
+    from weasyprint import HTML
+
+    fonts = _font_urls()
+    html = render_to_string(template, {**context, "fonts": fonts, "document_title": title})
+    document = HTML(string=html, base_url=os.sep, url_fetcher=_fetcher(set(fonts.values())))
+    return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
+
+
+def _address_lines(structure) -> list[str]:
+    if structure is None:
+        return []
+    lines = [structure.adresse, structure.complement_adresse_1, structure.complement_adresse_2]
+    city = " ".join(part for part in (structure.code_postal, structure.ville) if part)
+    lines.append(city)
+    if structure.pays and structure.pays.upper() != "FR":
+        lines.append(structure.pays.upper())
+    return [line for line in lines if line]
+
+
+def invoice_context(invoice) -> dict:
+    is_credit_note = invoice.invoice_type == InvoiceType.CREDIT_NOTE
+    exemption_label = ""
+    if invoice.vat_type == VatType.EXEMPT and invoice.exemption_reason:
+        exemption_label = (
+            ExemptionReason(invoice.exemption_reason).label
+            if invoice.exemption_reason in ExemptionReason.values
+            else invoice.exemption_reason
+        )
+    bank_account = invoice.bank_account if invoice.bank_account_id else None
+    return {
+        "invoice": invoice,
+        "title": "Avoir" if is_credit_note else "Facture",
+        "is_credit_note": is_credit_note,
+        "supplier": invoice.supplier,
+        "supplier_address": _address_lines(invoice.supplier),
+        "recipient": invoice.recipient,
+        "recipient_address": _address_lines(invoice.recipient),
+        "lines": list(invoice.lines.all()),
+        "vat_lines": list(invoice.vat_lines.all()),
+        "vat_applies": invoice.vat_type in (VatType.ON_DEBITS, VatType.ON_RECEIPTS),
+        "vat_on_debits": invoice.vat_type == VatType.ON_DEBITS,
+        "exemption_label": exemption_label,
+        "is_293b": invoice.vat_type == VatType.EXEMPT
+        and invoice.exemption_reason == ExemptionReason.ART_293B,
+        "payment_mode_label": PaymentMode(invoice.payment_mode).label if invoice.payment_mode else "",
+        "bank_account": bank_account,
+        "cadre_code": cadre_code(invoice.cadre),
+        "show_before_discount": bool(invoice.global_discount),
+        "paid_amount": invoice.total_ttc - invoice.amount_due
+        if invoice.amount_due < invoice.total_ttc
+        else 0,
+    }
+
+
+def render_invoice_pdf(invoice) -> bytes:
+    """The human-readable invoice as PDF/A-3b (the base of the Factur-X)."""
+    context = invoice_context(invoice)
+    return render_pdf(
+        "invoices/documents/invoice.html", context, title=f"{context['title']} {invoice.number}"
+    )
+
+
+def build_facturx_pdf(invoice, *, xml: bytes | None = None) -> bytes:
+    """PDF/A-3b invoice with its EN 16931 CII XML attached as factur-x.xml (Factur-X EN16931)."""
+    pdf = render_invoice_pdf(invoice)
+    xml = xml if xml is not None else build_cii_xml(invoice)
+    kind = "Avoir" if invoice.invoice_type == InvoiceType.CREDIT_NOTE else "Facture"
+    metadata = {
+        "author": invoice.supplier.raison_sociale,
+        "keywords": "Factur-X, EN 16931",
+        "title": f"{kind} {invoice.number}",
+        "subject": f"{kind} {invoice.number} de {invoice.supplier.raison_sociale}",
+    }
+    return facturx.generate_from_binary(
+        pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=metadata, lang="fr-FR"
+    )
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_deposit_certificate_pdf(invoice, sha256: str) -> bytes:
+    """Certificat de dépôt: which invoice, from whom, to whom, when, and the original's fingerprint."""
+    context = {
+        "invoice": invoice,
+        "title": "Avoir" if invoice.invoice_type == InvoiceType.CREDIT_NOTE else "Facture",
+        "supplier": invoice.supplier,
+        "recipient": invoice.recipient,
+        "deposited_at": timezone.localtime(invoice.deposited_at) if invoice.deposited_at else None,
+        "issued_at": timezone.localtime(),
+        "sha256": sha256,
+        "cadre_code": cadre_code(invoice.cadre),
+    }
+    return render_pdf(
+        "invoices/documents/deposit_certificate.html",
+        context,
+        title=f"Certificat de dépôt {invoice.number}",
+    )

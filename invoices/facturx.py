@@ -1,0 +1,372 @@
+"""UN/CEFACT CII D16B XML of an invoice at the EN 16931 profile (Factur-X EN16931 level).
+
+Mapping (standards.md): BT-1 number, BT-2 date, BT-3 380/381 (credit notes keep positive
+amounts), BT-5 currency, BT-10 service code, BT-12 contract, BT-13 engagement, BT-23 cadre,
+BT-25 origin invoice (credit notes), BG-4/BG-7 parties, BG-16 payment means, BT-9 due date,
+BG-25 lines, BG-23 VAT breakdown, BG-22 totals.
+
+The portal's global discount is a TTC amount that does not reduce the VAT bases
+(invoices.computations): an EN 16931 document allowance (BG-20) is HT, per VAT category, and
+reduces the VAT base, so it cannot express it without changing the VAT amounts printed on the
+invoice. It is therefore carried in BT-113 (paid amount, with BT-112 = HT + TVA before the
+discount and BT-115 = net à payer) and explained in a BT-22 note.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from lxml import etree
+
+from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+NSMAP = {"rsm": RSM, "ram": RAM, "qdt": QDT, "udt": UDT}
+
+PROFILE_EN16931 = "urn:cen.eu:en16931:2017"
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+TYPE_CODES = {InvoiceType.INVOICE: "380", InvoiceType.CREDIT_NOTE: "381"}
+# BT-81 (UNTDID 4461). A transfer without an IBAN cannot be 30/58 (BR-61): 1 = not defined.
+PAYMENT_MEANS = {
+    PaymentMode.TRANSFER: "58",
+    PaymentMode.CHEQUE: "20",
+    PaymentMode.DIRECT_DEBIT: "49",
+    PaymentMode.CASH: "10",
+    PaymentMode.OTHER: "1",
+    PaymentMode.CARRY_OVER: "97",
+}
+# BT-118 / BT-151 for the exemption reasons, with the VATEX code (BT-121) when a generic one exists.
+EXEMPTION_CATEGORIES = {
+    ExemptionReason.ART_261: ("E", ""),
+    ExemptionReason.ART_293B: ("E", ""),
+    ExemptionReason.REVERSE_CHARGE: ("AE", "VATEX-EU-AE"),
+    ExemptionReason.INTRA_EU: ("K", "VATEX-EU-IC"),
+    ExemptionReason.EXPORT: ("G", "VATEX-EU-G"),
+}
+# BT-8: VAT on debits → invoice issue date (5); VAT on receipts → paid to date (72).
+VAT_DUE_DATE_CODES = {VatType.ON_DEBITS: "5", VatType.ON_RECEIPTS: "72"}
+# Free-text units of the entry form → UN/ECE Recommendation 20 (BT-130); default C62 (one).
+UNIT_CODES = {
+    "": "C62",
+    "u": "C62",
+    "unite": "C62",
+    "unité": "C62",
+    "pce": "H87",
+    "piece": "H87",
+    "pièce": "H87",
+    "h": "HUR",
+    "heure": "HUR",
+    "heures": "HUR",
+    "j": "DAY",
+    "jour": "DAY",
+    "jours": "DAY",
+    "mois": "MON",
+    "an": "ANN",
+    "kg": "KGM",
+    "g": "GRM",
+    "t": "TNE",
+    "m": "MTR",
+    "m2": "MTK",
+    "m²": "MTK",
+    "m3": "MTQ",
+    "m³": "MTQ",
+    "l": "LTR",
+    "litre": "LTR",
+    "km": "KMT",
+    "forfait": "LS",
+    "lot": "LO",
+}
+
+PENALTIES_NOTE = (
+    "En cas de retard de paiement, des pénalités de retard sont exigibles au taux d'intérêt "
+    "appliqué par la Banque centrale européenne à son opération de refinancement la plus récente "
+    "majoré de 10 points (art. L441-10 du Code de commerce)."
+)
+RECOVERY_NOTE = (
+    "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+    "(art. L441-10 et D441-5 du Code de commerce)."
+)
+NO_DISCOUNT_NOTE = "Pas d'escompte pour paiement anticipé."
+
+
+def amount(value) -> str:
+    """An amount with exactly two decimals (BR-DEC-xx)."""
+    return str(Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def decimal_text(value) -> str:
+    """A quantity, price or rate: at least two decimals, no trailing zeros beyond them."""
+    value = Decimal(value or 0)
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        return f"{text}.00"
+    whole, fraction = text.split(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def unit_code(unit: str) -> str:
+    unit = (unit or "").strip()
+    if len(unit) in (2, 3) and unit.isupper() and unit.isalnum():
+        return unit  # already a Recommendation 20 code
+    return UNIT_CODES.get(unit.lower(), "C62")
+
+
+def cadre_code(cadre: str) -> str:
+    """`A1_FACTURE_FOURNISSEUR` → `A1` (BT-23)."""
+    return (cadre or "").split("_", 1)[0]
+
+
+def vat_category(invoice, rate: Decimal) -> tuple[str, str, str]:
+    """(category code, exemption reason text, exemption reason code) for a line or breakdown."""
+    if invoice.vat_type == VatType.NO_VAT:
+        return "O", "Non soumis à la TVA", "VATEX-EU-O"
+    if invoice.vat_type == VatType.EXEMPT:
+        category, code = EXEMPTION_CATEGORIES.get(invoice.exemption_reason, ("E", ""))
+        label = (
+            ExemptionReason(invoice.exemption_reason).label
+            if invoice.exemption_reason in (ExemptionReason.values)
+            else (invoice.exemption_reason or "Exonération de TVA")
+        )
+        return category, str(label), code
+    if not rate:
+        return "Z", "", ""
+    return "S", "", ""
+
+
+class _Builder:
+    def __init__(self, invoice):
+        self.invoice = invoice
+        self.currency = invoice.currency or "EUR"
+
+    @staticmethod
+    def sub(parent, tag, text=None, **attrib):
+        prefix, name = tag.split(":")
+        element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attrib)
+        if text is not None:
+            element.text = str(text)
+        return element
+
+    def date(self, parent, tag, value):
+        wrapper = self.sub(parent, tag)
+        self.sub(wrapper, "udt:DateTimeString", value.strftime("%Y%m%d"), format="102")
+
+    def build(self) -> etree._Element:
+        invoice = self.invoice
+        root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
+        context = self.sub(root, "rsm:ExchangedDocumentContext")
+        if cadre_code(invoice.cadre):
+            business = self.sub(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+            self.sub(business, "ram:ID", cadre_code(invoice.cadre))
+        guideline = self.sub(context, "ram:GuidelineSpecifiedDocumentContextParameter")
+        self.sub(guideline, "ram:ID", PROFILE_EN16931)
+
+        document = self.sub(root, "rsm:ExchangedDocument")
+        self.sub(document, "ram:ID", invoice.number)
+        self.sub(document, "ram:TypeCode", TYPE_CODES.get(invoice.invoice_type, "380"))
+        self.date(document, "ram:IssueDateTime", invoice.invoice_date)
+        for subject, text in self.notes():
+            note = self.sub(document, "ram:IncludedNote")
+            self.sub(note, "ram:Content", text)
+            if subject:
+                self.sub(note, "ram:SubjectCode", subject)
+
+        transaction = self.sub(root, "rsm:SupplyChainTradeTransaction")
+        self.vat_rows = {}
+        for line in invoice.lines.all():
+            self.line(transaction, line)
+        self.agreement(transaction)
+        self.sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+        self.settlement(transaction)
+        return root
+
+    def notes(self):
+        invoice = self.invoice
+        notes = []
+        if invoice.comment.strip():
+            notes.append(("", invoice.comment.strip()))
+        if invoice.global_discount:
+            reason = invoice.global_discount_reason.strip()
+            notes.append(
+                (
+                    "",
+                    f"Remise globale TTC de {amount(invoice.global_discount)} {self.currency}"
+                    + (f" : {reason}" if reason else "")
+                    + " (déduite du net à payer, portée en montant déjà payé).",
+                )
+            )
+        if invoice.invoice_type == InvoiceType.INVOICE:
+            notes += [("PMD", PENALTIES_NOTE), ("PMT", RECOVERY_NOTE), ("AAB", NO_DISCOUNT_NOTE)]
+        return notes
+
+    def party(self, parent, tag, structure, *, vat_number_allowed=True):
+        party = self.sub(parent, tag)
+        self.sub(party, "ram:Name", structure.raison_sociale)
+        identifier = (structure.identifier or "").strip()
+        if identifier:
+            organization = self.sub(party, "ram:SpecifiedLegalOrganization")
+            scheme = {"SIRET": "0009"}.get(structure.identifier_type)
+            if scheme:
+                self.sub(organization, "ram:ID", identifier, schemeID=scheme)
+            else:
+                self.sub(organization, "ram:ID", identifier)
+            self.sub(organization, "ram:TradingBusinessName", structure.libelle or structure.raison_sociale)
+        address = self.sub(party, "ram:PostalTradeAddress")
+        if structure.code_postal:
+            self.sub(address, "ram:PostcodeCode", structure.code_postal)
+        for value, tag_name in (
+            (structure.adresse, "ram:LineOne"),
+            (structure.complement_adresse_1, "ram:LineTwo"),
+            (structure.complement_adresse_2, "ram:LineThree"),
+        ):
+            if value:
+                self.sub(address, tag_name, value)
+        if structure.ville:
+            self.sub(address, "ram:CityName", structure.ville)
+        self.sub(address, "ram:CountryID", (structure.pays or "FR").upper())
+        if identifier and structure.identifier_type == "SIRET":
+            uri = self.sub(party, "ram:URIUniversalCommunication")
+            self.sub(uri, "ram:URIID", identifier, schemeID="0009")
+        if vat_number_allowed and structure.numero_tva:
+            registration = self.sub(party, "ram:SpecifiedTaxRegistration")
+            self.sub(registration, "ram:ID", structure.numero_tva.replace(" ", ""), schemeID="VA")
+        return party
+
+    def agreement(self, transaction):
+        invoice = self.invoice
+        agreement = self.sub(transaction, "ram:ApplicableHeaderTradeAgreement")
+        if invoice.recipient_service_id:
+            self.sub(agreement, "ram:BuyerReference", invoice.recipient_service.code)
+        # BR-O-02: an invoice "not subject to VAT" carries no seller VAT identifier.
+        self.party(
+            agreement,
+            "ram:SellerTradeParty",
+            invoice.supplier,
+            vat_number_allowed=invoice.vat_type != VatType.NO_VAT,
+        )
+        self.party(agreement, "ram:BuyerTradeParty", invoice.recipient)
+        if invoice.numero_engagement.strip():
+            order = self.sub(agreement, "ram:BuyerOrderReferencedDocument")
+            self.sub(order, "ram:IssuerAssignedID", invoice.numero_engagement.strip())
+        if invoice.contract_number.strip():
+            contract = self.sub(agreement, "ram:ContractReferencedDocument")
+            self.sub(contract, "ram:IssuerAssignedID", invoice.contract_number.strip())
+
+    def line(self, transaction, line):
+        invoice = self.invoice
+        item = self.sub(transaction, "ram:IncludedSupplyChainTradeLineItem")
+        document = self.sub(item, "ram:AssociatedDocumentLineDocument")
+        self.sub(document, "ram:LineID", str(line.position))
+        product = self.sub(item, "ram:SpecifiedTradeProduct")
+        if line.reference:
+            self.sub(product, "ram:SellerAssignedID", line.reference)
+        self.sub(product, "ram:Name", line.designation)
+        agreement = self.sub(item, "ram:SpecifiedLineTradeAgreement")
+        price = self.sub(agreement, "ram:NetPriceProductTradePrice")
+        self.sub(price, "ram:ChargeAmount", decimal_text(line.unit_price))
+        delivery = self.sub(item, "ram:SpecifiedLineTradeDelivery")
+        self.sub(delivery, "ram:BilledQuantity", decimal_text(line.quantity), unitCode=unit_code(line.unit))
+        settlement = self.sub(item, "ram:SpecifiedLineTradeSettlement")
+        rate = Decimal(line.vat_rate or 0)
+        category, _text, _code = vat_category(invoice, rate)
+        tax = self.sub(settlement, "ram:ApplicableTradeTax")
+        self.sub(tax, "ram:TypeCode", "VAT")
+        self.sub(tax, "ram:CategoryCode", category)
+        if category != "O":
+            self.sub(tax, "ram:RateApplicablePercent", decimal_text(rate))
+        if line.discount:
+            allowance = self.sub(settlement, "ram:SpecifiedTradeAllowanceCharge")
+            indicator = self.sub(allowance, "ram:ChargeIndicator")
+            self.sub(indicator, "udt:Indicator", "false")
+            self.sub(allowance, "ram:ActualAmount", amount(line.discount))
+            self.sub(allowance, "ram:ReasonCode", "95")
+            self.sub(allowance, "ram:Reason", "Remise")
+        summation = self.sub(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
+        self.sub(summation, "ram:LineTotalAmount", amount(line.amount_ht))
+        key = (category, rate if category != "O" else None)
+        self.vat_rows[key] = self.vat_rows.get(key, ZERO) + Decimal(line.amount_ht)
+
+    def settlement(self, transaction):
+        invoice = self.invoice
+        settlement = self.sub(transaction, "ram:ApplicableHeaderTradeSettlement")
+        self.sub(settlement, "ram:InvoiceCurrencyCode", self.currency)
+        self.payment_means(settlement)
+        vat_by_rate = {Decimal(row.rate): Decimal(row.vat) for row in invoice.vat_lines.all()}
+        for (category, rate), base in sorted(
+            self.vat_rows.items(), key=lambda item: (item[0][1] is None, -(item[0][1] or 0))
+        ):
+            _category, text, code = vat_category(invoice, rate or ZERO)
+            tax = self.sub(settlement, "ram:ApplicableTradeTax")
+            vat = vat_by_rate.get(rate, ZERO) if category in ("S",) else ZERO
+            self.sub(tax, "ram:CalculatedAmount", amount(vat))
+            self.sub(tax, "ram:TypeCode", "VAT")
+            if text:
+                self.sub(tax, "ram:ExemptionReason", text)
+            self.sub(tax, "ram:BasisAmount", amount(base))
+            self.sub(tax, "ram:CategoryCode", category)
+            if code:
+                self.sub(tax, "ram:ExemptionReasonCode", code)
+            if invoice.vat_type in VAT_DUE_DATE_CODES and category == "S":
+                self.sub(tax, "ram:DueDateTypeCode", VAT_DUE_DATE_CODES[invoice.vat_type])
+            if category != "O":
+                self.sub(tax, "ram:RateApplicablePercent", decimal_text(rate))
+        if invoice.amount_due > 0 or invoice.due_date:
+            terms = self.sub(settlement, "ram:SpecifiedTradePaymentTerms")
+            description = (
+                f"Paiement à réception, au plus tard le {invoice.due_date:%d/%m/%Y}."
+                if invoice.due_date
+                else "Paiement dans le délai légal de paiement."
+            )
+            self.sub(terms, "ram:Description", description)
+            if invoice.due_date:
+                self.date(terms, "ram:DueDateDateTime", invoice.due_date)
+        self.summation(settlement)
+        if invoice.invoice_type == InvoiceType.CREDIT_NOTE and invoice.origin_invoice_number:
+            reference = self.sub(settlement, "ram:InvoiceReferencedDocument")
+            self.sub(reference, "ram:IssuerAssignedID", invoice.origin_invoice_number)
+
+    def payment_means(self, settlement):
+        invoice = self.invoice
+        if not invoice.payment_mode:
+            return
+        account = invoice.bank_account if invoice.bank_account_id else None
+        code = PAYMENT_MEANS.get(invoice.payment_mode, "1")
+        if code == "58" and account is None:
+            code = "1"
+        means = self.sub(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
+        self.sub(means, "ram:TypeCode", code)
+        self.sub(means, "ram:Information", PaymentMode(invoice.payment_mode).label)
+        if account is not None and code in ("58", "30", "31", "42"):
+            creditor = self.sub(means, "ram:PayeePartyCreditorFinancialAccount")
+            self.sub(creditor, "ram:IBANID", account.iban.replace(" ", ""))
+            if account.libelle:
+                self.sub(creditor, "ram:AccountName", account.libelle)
+            if account.bic:
+                institution = self.sub(means, "ram:PayeeSpecifiedCreditorFinancialInstitution")
+                self.sub(institution, "ram:BICID", account.bic)
+
+    def summation(self, settlement):
+        invoice = self.invoice
+        line_total = sum((Decimal(line.amount_ht) for line in invoice.lines.all()), ZERO)
+        tax_total = Decimal(invoice.total_vat)
+        grand_total = Decimal(invoice.total_ht) + tax_total  # BR-CO-15, before the TTC discount
+        due = Decimal(invoice.amount_due)
+        summation = self.sub(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+        self.sub(summation, "ram:LineTotalAmount", amount(line_total))
+        self.sub(summation, "ram:TaxBasisTotalAmount", amount(invoice.total_ht))
+        self.sub(summation, "ram:TaxTotalAmount", amount(tax_total), currencyID=self.currency)
+        self.sub(summation, "ram:GrandTotalAmount", amount(grand_total))
+        if due != grand_total:
+            self.sub(summation, "ram:TotalPrepaidAmount", amount(grand_total - due))
+        self.sub(summation, "ram:DuePayableAmount", amount(due))
+
+
+def build_cii_tree(invoice) -> etree._Element:
+    return _Builder(invoice).build()
+
+
+def build_cii_xml(invoice) -> bytes:
+    """The invoice as Factur-X EN 16931 CII XML (UTF-8, with XML declaration)."""
+    return etree.tostring(build_cii_tree(invoice), xml_declaration=True, encoding="UTF-8", pretty_print=True)
