@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "structures",
     "annuaire",
     "invoices",
+    "deposits",
 ]
 
 MIDDLEWARE = [
