@@ -17,8 +17,23 @@ class SubmissionRefused(InvoiceError):
         self.errors = errors
 
 
+class AttachmentRefused(InvoiceError):
+    """Files that break the attachment rules; `errors` maps each file name to its problem."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name} : {problem}" for name, problem in errors.items()))
+        self.errors = errors
+
+
 class ConcurrentChange(InvoiceError):
     """Someone changed the invoice's status first."""
 
 
-__all__ = ["ConcurrentChange", "InvalidTransition", "InvoiceError", "InvoiceNotAllowed", "SubmissionRefused"]
+__all__ = [
+    "AttachmentRefused",
+    "ConcurrentChange",
+    "InvalidTransition",
+    "InvoiceError",
+    "InvoiceNotAllowed",
+    "SubmissionRefused",
+]

@@ -198,7 +198,13 @@ class InvoiceAttachment(models.Model):
     class Meta:
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
-        ordering = ["kind", "added_at"]
+        ordering = ["-kind", "added_at", "pk"]
+        constraints = [
+            # The legal original: one per invoice, never replaced.
+            models.UniqueConstraint(
+                fields=["invoice"], condition=models.Q(kind="PRINCIPALE"), name="one_principal_attachment"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -275,3 +281,30 @@ class InvoiceEvent(_AppendOnly):
 
     def __str__(self):
         return self.label
+
+
+class Notification(models.Model):
+    """In-app notice of an invoice status change for one user; e-mailed at once or in the
+    daily digest, as the user's preference says."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invoice_notifications"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    change = models.ForeignKey(InvoiceStatusChange, on_delete=models.PROTECT, related_name="notifications")
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("envoyée par courriel le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A re-delivered notification task must not notify twice.
+            models.UniqueConstraint(fields=["user", "change"], name="one_notification_per_change"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["emailed_at", "user"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.change}"

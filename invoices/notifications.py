@@ -1,31 +1,65 @@
-"""E-mails to the supplier on each status change (bodies in templates/emails/invoices/)."""
+"""Invoice notifications: an in-app notice per status change for the people concerned, and
+e-mails (bodies in templates/emails/invoices/) at once or in a daily digest (domain §1.2, §6.6).
+
+Called by tasks after commit; safe to re-run: a notice exists once per (user, change), and only
+a notice created by this run is e-mailed."""
+
+import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.enums import NotificationPreference
-from invoices.models import InvoiceStatusChange
-from structures.enums import MembershipStatus, Role
+from invoices import permissions
+from invoices.enums import InvoiceStatus
+from invoices.models import InvoiceStatusChange, Notification
+from structures.enums import MembershipStatus, Role, Space
 from structures.models import Membership
 
+# What a recipient structure hears about: an invoice arriving, or coming back completed.
+RECIPIENT_EVENTS = frozenset({InvoiceStatus.MADE_AVAILABLE, InvoiceStatus.COMPLETED})
+DIGEST_WINDOW = datetime.timedelta(days=2)
 
-def _recipients(invoice):
-    """The supplier's members who want each event; the principal manager always (domain §6.6)."""
+
+def _members(structure, space):
     memberships = Membership.objects.filter(
-        structure=invoice.supplier, status=MembershipStatus.ACTIVE
+        structure=structure, status=MembershipStatus.ACTIVE
     ).select_related("user")
     for membership in memberships:
-        user = membership.user
-        if not user.is_active:
-            continue
-        if (
-            membership.role == Role.PRINCIPAL_MANAGER
-            or user.notification_preference == NotificationPreference.EACH_EVENT
-        ):
-            yield user
+        if membership.user.is_active and permissions.space_mode(membership.user, structure, space):
+            yield membership
+
+
+def _wants_email_now(membership) -> bool:
+    """The principal manager always gets billing e-mails (domain §6.6); others as they chose."""
+    return (
+        membership.role == Role.PRINCIPAL_MANAGER
+        or membership.user.notification_preference == NotificationPreference.EACH_EVENT
+    )
+
+
+def _portal_url(name, *args) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _create(user, change) -> Notification | None:
+    """The notice, or None when an earlier run already made it."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(user=user, invoice=change.invoice, change=change)
+    except IntegrityError:
+        return None
+
+
+def _send(user, template: str, context: dict) -> None:
+    with translation.override(user.language):
+        subject = render_to_string(f"emails/invoices/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/invoices/{template}.txt", context)
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.notification_email])
 
 
 def notify_status_change(change_id: int) -> None:
@@ -37,13 +71,57 @@ def notify_status_change(change_id: int) -> None:
     if change is None:
         return
     invoice = change.invoice
-    try:
-        path = reverse("invoices:supplier_detail", args=[invoice.pk])
-    except NoReverseMatch:
-        path = "/"
-    context = {"change": change, "invoice": invoice, "url": settings.PORTAL_BASE_URL.rstrip("/") + path}
-    for user in _recipients(invoice):
-        with translation.override(user.language):
-            subject = render_to_string("emails/invoices/status_change_subject.txt", context).strip()
-            body = render_to_string("emails/invoices/status_change.txt", context)
-        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.notification_email])
+    context = {
+        "change": change,
+        "invoice": invoice,
+        "url": _portal_url("invoices:supplier_detail", invoice.pk),
+    }
+    for membership in _members(invoice.supplier, Space.FACTURES_EMISES):
+        notification = _create(membership.user, change)
+        if notification is not None and _wants_email_now(membership):
+            _send(membership.user, "status_change", context)
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    if change.to_status in RECIPIENT_EVENTS and invoice.recipient_id:
+        # In-app only for the recipient's people, limited to the services they work for.
+        for membership in _members(invoice.recipient, Space.FACTURES_RECUES):
+            services = permissions.service_scope(membership.user, invoice.recipient)
+            if services is None or invoice.recipient_service in services:
+                _create(membership.user, change)
+
+
+def send_daily_digests() -> int:
+    """One e-mail per user who chose the daily digest, listing the notices not e-mailed yet."""
+    sent = 0
+    # A user who turns the digest on later is not sent every notice of the past.
+    since = timezone.now() - DIGEST_WINDOW
+    pending = (
+        Notification.objects.filter(
+            created_at__gte=since,
+            emailed_at__isnull=True,
+            user__notification_preference=NotificationPreference.DAILY,
+            user__is_active=True,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in list(pending):
+        with transaction.atomic():
+            notifications = list(
+                Notification.objects.select_for_update(of=("self",))
+                .filter(user_id=user_id, emailed_at__isnull=True, created_at__gte=since)
+                .select_related("user", "change", "invoice__supplier", "invoice__recipient")
+                .order_by("created_at", "pk")
+            )
+            if not notifications:
+                continue
+            user = notifications[0].user
+            _send(
+                user,
+                "daily_digest",
+                {"notifications": notifications, "url": _portal_url("invoices:notifications")},
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+                emailed_at=timezone.now()
+            )
+            sent += 1
+    return sent

@@ -1,35 +1,53 @@
 """Every write on invoices. A status changes only in `_apply_transition`, under a row lock,
 with its history row in the same transaction and its side effects queued after commit."""
 
+import hashlib
+import logging
 import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoices import attachments as attachment_rules
 from invoices import computations, permissions, workflow
 from invoices.enums import (
     CADRES_WITH_VALIDATOR,
+    AttachmentKind,
     Cadre,
+    DepositMode,
     InvoiceAction,
     InvoiceStatus,
     InvoiceType,
     PaymentMode,
     VatType,
 )
-from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, SubmissionRefused
+from invoices.exceptions import (
+    AttachmentRefused,
+    ConcurrentChange,
+    InvoiceError,
+    InvoiceNotAllowed,
+    SubmissionRefused,
+)
 from invoices.models import (
     Invoice,
+    InvoiceAttachment,
     InvoiceEvent,
     InvoiceLine,
     InvoiceStatusChange,
     InvoiceUserAction,
     InvoiceVatLine,
+    Notification,
 )
 from structures import selectors as structure_selectors
-from structures.enums import BankAccountStatus
+from structures.enums import BankAccountStatus, Space
 from structures.models import BankAccount, Structure, StructureService
+
+logger = logging.getLogger(__name__)
 
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9\-_/+]{1,20}$")
 HEADER_FIELDS = (
@@ -134,6 +152,9 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict]):
         for line in lines
     ]
     override = invoice.amount_due if invoice.amount_due_overridden else None
+    if override is None and invoice.cadre == Cadre.A2:
+        # A2 is "facture déjà payée": nothing is left to pay unless the supplier says otherwise.
+        override = Decimal(0)
     totals = computations.compute(
         inputs, global_discount=invoice.global_discount or Decimal(0), amount_due=override
     )
@@ -175,8 +196,10 @@ def save_draft(
     lines: list[dict],
     invoice_id: int | None = None,
     amount_due: Decimal | None = None,
+    files=(),
 ) -> Invoice:
-    """Enregistrer: creates or updates a draft (temporary number when none is given)."""
+    """Enregistrer: creates or updates a draft (temporary number when none is given), with its
+    new complementary attachments; a refused file refuses the whole save."""
     _require_issuer(actor, structure)
     if invoice_id is None:
         invoice = Invoice(supplier=structure, created_by=actor, status=InvoiceStatus.DRAFT)
@@ -202,6 +225,7 @@ def save_draft(
         invoice.number = f"BROUILLON-{invoice.pk}"[:20]
         invoice.save(update_fields=["number"])
     _set_lines_and_totals(invoice, lines)
+    _add_files(invoice, _check_files(invoice, files), actor)
     if invoice_id is None:
         InvoiceStatusChange.objects.create(
             invoice=invoice,
@@ -240,7 +264,9 @@ def delete_draft(*, actor, structure, invoice_id: int) -> Invoice:
 def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
     """Dupliquer: a new draft with the same header and lines (and a temporary number)."""
     _require_issuer(actor, structure)
-    source = Invoice.objects.get(pk=invoice_id, supplier=structure)
+    source = Invoice.objects.filter(pk=invoice_id, supplier=structure).first()
+    if source is None:
+        raise InvoiceError(_("Facture introuvable."))
     data = {field: getattr(source, field) for field in HEADER_FIELDS if field != "number"}
     lines = [
         {
@@ -325,11 +351,29 @@ def submission_errors(invoice: Invoice, *, require_mandate=True) -> dict[str | N
             pk=invoice.bank_account_id, structure=supplier, status=BankAccountStatus.VALID
         ).exists():
             add("bank_account", _("Ces coordonnées bancaires ne sont pas valides pour la structure."))
+    if invoice.vat_type != VatType.NO_VAT and not supplier.numero_tva.strip():
+        add(
+            "vat_type",
+            _(
+                "Le numéro de TVA intracommunautaire de votre structure doit figurer sur une facture soumise "
+                "à TVA ou exonérée (norme EN 16931, règle BR-S-02) : un gestionnaire le renseigne dans "
+                "« Ma structure ». Une structure non assujettie choisit « Sans TVA »."
+            ),
+        )
     if invoice.vat_type == VatType.EXEMPT and not invoice.exemption_reason:
         add("exemption_reason", _("Le motif d'exonération est obligatoire."))
     lines = list(invoice.lines.all())
     if not lines:
         add("lines", _("La facture doit comporter au moins une ligne."))
+    for line in lines:
+        if line.quantity <= 0 or line.unit_price < 0 or line.discount < 0:
+            add(
+                "lines",
+                _("Ligne %(n)d : la quantité doit être positive, le prix et la remise ne pas être négatifs.")
+                % {"n": line.position},
+            )
+        elif line.amount_ht < 0:
+            add("lines", _("Ligne %(n)d : la remise dépasse le montant de la ligne.") % {"n": line.position})
     if invoice.vat_type in (VatType.EXEMPT, VatType.NO_VAT) and any(line.vat_rate for line in lines):
         add("lines", _("Une facture exonérée ou sans TVA ne peut pas porter de taux de TVA non nul."))
     if invoice.global_discount and not invoice.global_discount_reason.strip():
@@ -347,12 +391,42 @@ def submit_invoice(*, actor, structure, invoice_id: int, require_mandate=True) -
     if invoice.status != InvoiceStatus.DRAFT:
         raise ConcurrentChange(_("Cette facture a déjà été envoyée."))
     errors = submission_errors(invoice, require_mandate=require_mandate)
+    if not errors and invoice.deposit_mode == DepositMode.ENTRY:
+        errors = _structured_data_errors(invoice)
     if errors:
         raise SubmissionRefused(errors)
     _apply_transition(invoice, "submit", actor=actor, structure=structure)
     _record_action(invoice, InvoiceAction.SUBMIT, actor)
+    if invoice.deposit_mode == DepositMode.ENTRY:
+        _queue_original(invoice.pk)
     _queue_routing(invoice.pk)
     return invoice
+
+
+def _queue_original(invoice_id):
+    from invoices.tasks import generate_original_task
+
+    transaction.on_commit(lambda: generate_original_task.delay(invoice_id))
+
+
+def _structured_data_errors(invoice: Invoice) -> dict[str | None, list[str]]:
+    """The Factur-X XML the portal will generate must pass the XSD and the EN 16931 rules:
+    checked before the invoice is accepted, so that its legal original is never invalid."""
+    from invoices.facturx import build_cii_xml
+    from invoices.validation import validate_cii
+
+    report = validate_cii(build_cii_xml(invoice))
+    if report.is_valid:
+        return {}
+    logger.error("generated CII of invoice %s is invalid: %s", invoice.pk, report.errors)
+    findings = dict(report.errors)  # one message per rule, however many lines break it
+    return {
+        None: [
+            _("Les données de la facture ne respectent pas la norme EN 16931 (%(rule)s : %(message)s).")
+            % {"rule": rule, "message": message}
+            for rule, message in findings.items()
+        ]
+    }
 
 
 def _queue_routing(invoice_id):
@@ -380,6 +454,124 @@ def route_invoice(*, invoice_id: int) -> Invoice:
             who=_("Portail"),
         )
     return invoice
+
+
+# --- Documents and attachments --------------------------------------------------------------------
+
+
+def _file_name(invoice: Invoice) -> str:
+    kind = _("Avoir") if invoice.invoice_type == InvoiceType.CREDIT_NOTE else _("Facture")
+    # Invoice numbers may hold "/" and "+", which do not belong in a file name.
+    return f"{kind}_{re.sub(r'[^A-Za-z0-9_-]', '-', invoice.number)}.pdf"
+
+
+@transaction.atomic
+def ensure_original(*, invoice_id: int) -> InvoiceAttachment | None:
+    """The legal original of a sent invoice, generated now if its task has not run yet; safe to
+    re-run. A deposited invoice brings its own original (None until it has one)."""
+    invoice = _lock(invoice_id)
+    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.DELETED):
+        raise InvoiceError(_("Un brouillon n'a pas encore d'original."))
+    if invoice.deposit_mode != DepositMode.ENTRY:
+        return invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first()
+    return _store_original(invoice)
+
+
+def _store_original(invoice: Invoice) -> InvoiceAttachment:
+    """Generates and stores the legal original once; an existing one is never rewritten.
+    The caller holds the invoice's row lock."""
+    existing = invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first()
+    if existing is not None:
+        return existing
+    from invoices.documents import build_facturx_pdf
+
+    pdf = build_facturx_pdf(invoice)
+    name = _file_name(invoice)
+    original = InvoiceAttachment(
+        invoice=invoice,
+        kind=AttachmentKind.PRINCIPAL,
+        name=name,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        content_type="application/pdf",
+        added_by=invoice.created_by,
+    )
+    original.file.save(name, ContentFile(pdf), save=False)
+    original.save()
+    InvoiceEvent.objects.create(
+        invoice=invoice,
+        label=_("Document original Factur-X EN 16931 généré (SHA-256 %(sha)s)") % {"sha": original.sha256},
+        who=_("Portail"),
+    )
+    return original
+
+
+def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
+    """Reads the uploaded files and applies the attachment rules to each and to their total."""
+    errors, accepted = {}, []
+    total = sum(invoice.attachments.values_list("size", flat=True))
+    for upload in files:
+        name = attachment_rules.clean_name(upload.name)
+        if upload.size > attachment_rules.MAX_FILE_SIZE:
+            errors[name] = _("Le fichier dépasse 10 Mo.")
+            continue
+        data = upload.read()
+        problem = attachment_rules.attachment_problem(name, data)
+        if problem:
+            errors[name] = problem
+            continue
+        total += len(data)
+        accepted.append((name, data))
+    if total > attachment_rules.MAX_INVOICE_TOTAL:
+        errors[_("Ensemble des pièces jointes")] = _(
+            "La facture et ses pièces jointes ne peuvent pas dépasser 120 Mo au total."
+        )
+    if errors:
+        raise AttachmentRefused(errors)
+    return accepted
+
+
+def _add_files(invoice: Invoice, accepted, actor) -> list[InvoiceAttachment]:
+    added = []
+    for name, data in accepted:
+        attachment = InvoiceAttachment(
+            invoice=invoice,
+            kind=AttachmentKind.COMPLEMENTARY,
+            name=name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            content_type=attachment_rules.content_type(name),
+            added_by=actor,
+        )
+        attachment.file.save(name, ContentFile(data), save=False)
+        attachment.save()
+        added.append(attachment)
+    return added
+
+
+@transaction.atomic
+def add_attachments(*, actor, structure, invoice_id: int, files) -> list[InvoiceAttachment]:
+    """Complementary attachments, on a draft (or a suspended invoice, see complete_invoice).
+    Every file is checked first: one bad file refuses them all, and nothing is stored."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status not in (InvoiceStatus.DRAFT, InvoiceStatus.SUSPENDED):
+        raise InvoiceError(_("Des pièces jointes ne peuvent plus être ajoutées à cette facture."))
+    return _add_files(invoice, _check_files(invoice, files), actor)
+
+
+@transaction.atomic
+def remove_attachment(*, actor, structure, invoice_id: int, attachment_id: int) -> None:
+    """A draft's complementary attachment; the legal original and sent ones stay."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise InvoiceError(_("Seul un brouillon peut être modifié."))
+    attachment = invoice.attachments.filter(pk=attachment_id, kind=AttachmentKind.COMPLEMENTARY).first()
+    if attachment is None:
+        raise InvoiceError(_("Pièce jointe introuvable."))
+    attachment.file.delete(save=False)
+    attachment.delete()
 
 
 # --- Recipient processing -------------------------------------------------------------------------
@@ -431,8 +623,57 @@ def process_invoice(
     return invoice
 
 
+@dataclass
+class BatchOutcome:
+    done: list = dataclass_field(default_factory=list)
+    refused: list = dataclass_field(default_factory=list)  # (invoice number, reason)
+
+
+def process_invoices(
+    *,
+    actor,
+    structure,
+    invoice_ids: list[int],
+    transition: str,
+    reason: str = "",
+    mandate_number: str = "",
+) -> BatchOutcome:
+    """Traiter several invoices at once: each in its own transaction (one refusal does not undo
+    the others), re-read through the actor's scope; every outcome is reported."""
+    from invoices import selectors
+
+    outcome = BatchOutcome()
+    scoped = selectors.received_by(structure, actor).filter(pk__in=invoice_ids)
+    numbers = dict(scoped.values_list("pk", "number"))
+    for invoice_id in sorted(set(invoice_ids)):
+        if invoice_id not in numbers:
+            outcome.refused.append((str(invoice_id), _("Facture introuvable.")))
+            continue
+        try:
+            process_invoice(
+                actor=actor,
+                structure=structure,
+                invoice_id=invoice_id,
+                transition=transition,
+                reason=reason,
+                mandate_number=mandate_number,
+            )
+        except workflow.InvalidTransition:
+            outcome.refused.append((numbers[invoice_id], _("son statut actuel ne permet pas cette action")))
+        except InvoiceError as error:
+            outcome.refused.append((numbers[invoice_id], str(error)))
+        else:
+            outcome.done.append(numbers[invoice_id])
+    return outcome
+
+
 @transaction.atomic
 def mark_downloaded(*, actor, structure, invoice_id: int) -> None:
+    """The recipient downloaded the invoice (`factureTelechargeeParDestinataire`)."""
+    from invoices import selectors
+
+    if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
+        raise InvoiceError(_("Facture introuvable."))
     invoice = _lock(invoice_id, recipient=structure)
     if not invoice.downloaded_by_recipient:
         invoice.downloaded_by_recipient = True
@@ -478,25 +719,33 @@ def recycle_invoice(
 
 
 @transaction.atomic
-def complete_invoice(*, actor, structure, invoice_id: int, comment: str) -> Invoice:
-    """Compléter (Suspendue): after complementary attachments were added; back to the recipient."""
+def complete_invoice(*, actor, structure, invoice_id: int, comment: str, files=()) -> Invoice:
+    """Compléter (Suspendue): complementary attachments and/or a comment; back to the recipient."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
     if invoice.status != InvoiceStatus.SUSPENDED:
         raise ConcurrentChange(_("Cette facture n'est plus suspendue."))
-    if (
-        not comment.strip()
-        and not invoice.attachments.filter(added_at__gte=invoice.status_changed_at).exists()
-    ):
+    added = _add_files(invoice, _check_files(invoice, files), actor)
+    if not comment.strip() and not added:
         raise InvoiceError(_("Ajoutez une pièce jointe ou un commentaire pour compléter la facture."))
-    _apply_transition(invoice, "complete", actor=actor, structure=structure, reason=comment.strip()[:2000])
+    _apply_transition(
+        invoice,
+        "complete",
+        actor=actor,
+        structure=structure,
+        reason=comment.strip()[:2000],
+        payload={"attachments": [attachment.name for attachment in added]},
+    )
     _record_action(invoice, InvoiceAction.COMPLETE, actor)
     return invoice
 
 
 @transaction.atomic
 def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
-    """Prendre connaissance of a returned (rejected, suspended, to recycle) invoice."""
+    """Prendre connaissance of a returned (rejected, suspended, to recycle) invoice. Reading is
+    enough: a user who consults the space may acknowledge."""
+    if not permissions.space_mode(actor, structure, Space.FACTURES_EMISES):
+        raise InvoiceNotAllowed(_("Vous n'avez pas accès aux factures émises de cette structure."))
     invoice = _lock(invoice_id, supplier=structure)
     if invoice.status not in workflow.RETURNED_TO_SUPPLIER:
         raise InvoiceError(_("Cette facture n'a pas été renvoyée."))
@@ -504,3 +753,7 @@ def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
     invoice.save(update_fields=["rejection_acknowledged", "updated_at"])
     _record_action(invoice, InvoiceAction.ACKNOWLEDGE, actor)
     return invoice
+
+
+def mark_notifications_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

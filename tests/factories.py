@@ -17,6 +17,11 @@ def valid_siret(n: int) -> str:
     return body + luhn.calc_check_digit(body)
 
 
+def french_vat_number(siren: str) -> str:
+    """The intra-community VAT number of a French SIREN (its key is computed from the SIREN)."""
+    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

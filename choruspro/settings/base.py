@@ -65,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "structures.context_processors.navigation",
+                "invoices.context_processors.notifications",
             ],
         },
     },
@@ -150,5 +151,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Libraries that narrate every step at INFO: their warnings are enough.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "factur-x", "celery.app.trace")
+    },
 }
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -4,7 +4,7 @@ import pytest
 
 from invoices import services as invoice_services
 from structures import services as structure_services
-from tests.factories import UserFactory
+from tests.factories import UserFactory, french_vat_number
 
 
 @pytest.fixture
@@ -12,6 +12,10 @@ def supplier(make_structure):
     """A supplier structure with its principal manager (`supplier.gp`) and an active mandate."""
     gp = UserFactory()
     structure = make_structure(gp)
+    structure_services.update_structure(
+        actor=gp, structure_id=structure.pk, data={"numero_tva": french_vat_number(structure.identifier[:9])}
+    )
+    structure.refresh_from_db()
     mandate = structure_services.subscribe_mandate(
         actor=gp,
         structure_id=structure.pk,

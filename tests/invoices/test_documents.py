@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from invoices import documents, validation
 from invoices import services as invoice_services
 from invoices.facturx import NSMAP, build_cii_xml
-from structures.models import BankAccount, Structure, StructureService
+from structures.models import BankAccount, StructureService
 
 LINES = [
     {
@@ -30,8 +30,6 @@ LINES = [
 
 @pytest.fixture
 def parties(supplier, recipient):
-    Structure.objects.filter(pk=supplier.pk).update(numero_tva="FR32123456789")
-    supplier.refresh_from_db()
     service = StructureService.objects.create(
         structure=recipient, code="SERV-TECH", libelle="Services techniques"
     )
