@@ -3,6 +3,7 @@ entity, and a few hundred more across other structures. Built through the real s
 
 import datetime
 import random
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from stdnum import luhn
 
 from accounts.enums import UserStatus
 from accounts.models import User
+from choruspro.celery import app as celery_app
 from invoices import services
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
@@ -88,7 +90,19 @@ def _play(invoice, steps, *, supplier, supplier_gp, recipient, recipient_gp):
             )
 
 
-@transaction.atomic
+@contextmanager
+def _tasks_left_to_a_worker():
+    """Bulk demo invoices do not wait for their side effects: their tasks go to the broker (a
+    worker runs them when there is one); without one, originals are generated on first download
+    (services.ensure_original) and no e-mail is sent."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
 def load_demo_invoices(
     *, supplier, supplier_gp, recipient, recipient_gp, extra_suppliers=20, per_supplier=15
 ):
@@ -96,6 +110,24 @@ def load_demo_invoices(
     if Invoice.objects.filter(supplier=supplier).exists():
         return 0
     rng = random.Random(2026)  # noqa: S311 -- reproducible demo data, not security
+    with transaction.atomic():
+        created = _load_scenarios(
+            rng, supplier=supplier, supplier_gp=supplier_gp, recipient=recipient, recipient_gp=recipient_gp
+        )
+    # Committed inside the context manager, so that their on-commit tasks are queued, not run.
+    with _tasks_left_to_a_worker(), transaction.atomic():
+        created += _load_bulk(
+            rng,
+            recipient=recipient,
+            recipient_gp=recipient_gp,
+            extra_suppliers=extra_suppliers,
+            per_supplier=per_supplier,
+        )
+    return created
+
+
+def _load_scenarios(rng, *, supplier, supplier_gp, recipient, recipient_gp) -> int:
+    """The demo supplier's invoices to the demo entity: one per status."""
     created = 0
     _make(
         rng,
@@ -125,6 +157,12 @@ def load_demo_invoices(
             recipient_gp=recipient_gp,
         )
         created += 1
+    return created
+
+
+def _load_bulk(rng, *, recipient, recipient_gp, extra_suppliers, per_supplier) -> int:
+    """Other suppliers' invoices, a third of them to the demo entity, for the lists and charts."""
+    created = 0
     public = list(
         Structure.objects.filter(
             kind=StructureKind.PUBLIC,
@@ -148,6 +186,7 @@ def load_demo_invoices(
                 "identifier_type": IdentifierType.SIRET,
                 "identifier": siret,
                 "raison_sociale": f"Entreprise démo {n + 1}",
+                "numero_tva": f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}",
                 "code_postal": "75001",
                 "ville": "Paris",
             },

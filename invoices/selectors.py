@@ -1,25 +1,31 @@
 """Every read of invoices, scoped to the structure the user acts for."""
 
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
 from invoices import permissions, workflow
 from invoices.enums import InvoiceStatus
-from invoices.models import Invoice
+from invoices.models import Invoice, Notification
 
 
-def issued_by(structure):
+def issued_by(structure) -> QuerySet[Invoice]:
     """Invoices of the supplier structure (deleted drafts excluded)."""
     return (
         Invoice.objects.filter(supplier=structure)
         .exclude(status=InvoiceStatus.DELETED)
-        .select_related("recipient", "recipient_service", "supplier")
+        .select_related("recipient", "recipient_service", "supplier", "supplier_service")
     )
 
 
-def received_by(structure, user=None):
+def received_by(structure, user=None) -> QuerySet[Invoice]:
     """Invoices made available to the recipient structure; a user attached to services sees only
     those services' invoices."""
     queryset = Invoice.objects.filter(
         recipient=structure, status__in=workflow.VISIBLE_TO_RECIPIENT
-    ).select_related("supplier", "recipient", "recipient_service")
+    ).select_related("supplier", "recipient", "recipient_service", "supplier_service")
     if user is not None:
         services = permissions.service_scope(user, structure)
         if services is not None:
@@ -27,13 +33,166 @@ def received_by(structure, user=None):
     return queryset
 
 
-def supplier_to_handle(structure):
+def supplier_to_handle(structure) -> QuerySet[Invoice]:
     return issued_by(structure).filter(status__in=workflow.SUPPLIER_TO_HANDLE)
 
 
-def returned_unacknowledged(structure):
+def returned_unacknowledged(structure) -> QuerySet[Invoice]:
     return issued_by(structure).filter(status__in=workflow.RETURNED_TO_SUPPLIER, rejection_acknowledged=False)
 
 
-def recipient_to_handle(structure, user=None):
+def recipient_to_handle(structure, user=None) -> QuerySet[Invoice]:
     return received_by(structure, user).filter(status__in=workflow.RECIPIENT_TO_HANDLE)
+
+
+# --- Search (domain §11.2 rechercherFactureParFournisseur / ParRecipiendaire) ---------------------
+
+# Sortable columns: URL key → ordering field. The portal's default is the deposit date, newest first.
+SORTS = {
+    "date_depot": "deposited_at",
+    "numero": "number",
+    "date_facture": "invoice_date",
+    "fournisseur": "supplier__raison_sociale",
+    "destinataire": "recipient__raison_sociale",
+    "service": "recipient_service__code",
+    "type": "invoice_type",
+    "statut": "status",
+    "date_statut": "status_changed_at",
+    "montant_ht": "total_ht",
+    "montant_ttc": "total_ttc",
+    "net_a_payer": "amount_due",
+    "engagement": "numero_engagement",
+    "marche": "contract_number",
+}
+DEFAULT_SORT = "-date_depot"
+
+_AMOUNT_FIELDS = {"HT": "total_ht", "TTC": "total_ttc", "A_PAYER": "amount_due"}
+
+
+def _contains_party(prefix: str, term: str) -> Q:
+    """A party by identifier (SIRET typed with or without spaces) or by name."""
+    compact = term.replace(" ", "")
+    return Q(**{f"{prefix}__identifier__startswith": compact}) | Q(
+        **{f"{prefix}__raison_sociale__icontains": term}
+    )
+
+
+def search(queryset: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:
+    """Applies the cleaned criteria of an invoice search form (empty ones are ignored)."""
+    c = {key: value for key, value in criteria.items() if value not in (None, "", [], ())}
+    filters = Q()
+    if "statuses" in c:
+        filters &= Q(status__in=c["statuses"])
+    if "invoice_type" in c:
+        filters &= Q(invoice_type=c["invoice_type"])
+    if "cadre" in c:
+        filters &= Q(cadre=c["cadre"])
+    if "deposit_mode" in c:
+        filters &= Q(deposit_mode=c["deposit_mode"])
+    if "number" in c:
+        filters &= Q(number__icontains=c["number"])
+    if "numero_engagement" in c:
+        filters &= Q(numero_engagement__icontains=c["numero_engagement"])
+    if "contract_number" in c:
+        filters &= Q(contract_number__icontains=c["contract_number"])
+    if "origin_invoice_number" in c:
+        filters &= Q(origin_invoice_number__icontains=c["origin_invoice_number"])
+    if "recipient" in c:
+        filters &= _contains_party("recipient", c["recipient"])
+    if "supplier" in c:
+        filters &= _contains_party("supplier", c["supplier"])
+    if "recipient_service" in c:
+        filters &= Q(recipient_service=c["recipient_service"])
+    if "supplier_service" in c:
+        filters &= Q(supplier_service=c["supplier_service"])
+    if "downloaded" in c:
+        filters &= Q(downloaded_by_recipient=c["downloaded"] == "OUI")
+    if "acknowledged" in c:
+        filters &= Q(rejection_acknowledged=c["acknowledged"] == "OUI")
+    amount_field = _AMOUNT_FIELDS.get(c.get("amount_kind"), "total_ttc")
+    if "amount_min" in c:
+        filters &= Q(**{f"{amount_field}__gte": c["amount_min"]})
+    if "amount_max" in c:
+        filters &= Q(**{f"{amount_field}__lte": c["amount_max"]})
+    if "invoice_date_from" in c:
+        filters &= Q(invoice_date__gte=c["invoice_date_from"])
+    if "invoice_date_to" in c:
+        filters &= Q(invoice_date__lte=c["invoice_date_to"])
+    for key, field in (("deposited", "deposited_at"), ("status_date", "status_changed_at")):
+        if f"{key}_from" in c:
+            filters &= Q(**{f"{field}__gte": _start_of(c[f"{key}_from"])})
+        if f"{key}_to" in c:
+            filters &= Q(**{f"{field}__lt": _start_of(c[f"{key}_to"] + datetime.timedelta(days=1))})
+    return queryset.filter(filters)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def sort(queryset: QuerySet[Invoice], key: str | None) -> tuple[QuerySet[Invoice], str]:
+    """Orders by a whitelisted column (`-` for descending); unknown keys fall back to the default."""
+    key = key if key and key.lstrip("-") in SORTS else DEFAULT_SORT
+    descending = key.startswith("-")
+    field = SORTS[key.lstrip("-")]
+    # Empty values (a draft has no deposit date) sort as the largest, as PostgreSQL does by
+    # default, so that its indexes serve the order on every backend.
+    if descending:
+        return queryset.order_by(F(field).desc(nulls_first=True), "-pk"), key
+    return queryset.order_by(F(field).asc(nulls_last=True), "pk"), key
+
+
+# --- Tableau de bord ------------------------------------------------------------------------------
+
+
+def figures_by_status(queryset: QuerySet[Invoice]) -> list[dict]:
+    """Count and TTC amount per status, in the lifecycle's order."""
+    rows = {
+        row["status"]: row
+        for row in queryset.order_by().values("status").annotate(count=Count("pk"), amount=Sum("total_ttc"))
+    }
+    return [
+        {
+            "status": status,
+            "label": status.label,
+            "count": rows[status]["count"],
+            "amount": rows[status]["amount"],
+        }
+        for status in InvoiceStatus
+        if status in rows
+    ]
+
+
+def figures_by_month(
+    queryset: QuerySet[Invoice], *, months: int = 12, date_field: str = "deposited_at"
+) -> list[dict]:
+    """Count and TTC amount per month over the last `months` months, empty months included."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = {
+        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
+        for row in queryset.filter(**{f"{date_field}__gte": _start_of(first)})
+        .order_by()
+        .annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(count=Count("pk"), amount=Sum("total_ttc"))
+    }
+    result, month = [], first
+    while month <= today:
+        row = rows.get(month, {})
+        result.append({"month": month, "count": row.get("count", 0), "amount": row.get("amount") or 0})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return result
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related(
+        "change", "invoice__supplier", "invoice__recipient"
+    )
+
+
+def unread_notifications_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,1 +1,258 @@
-urlpatterns = []
+"""Factures reçues: Synthèse (to process), Rechercher, Tableau de bord, the invoice page, Traiter
+(one invoice or several) and downloads."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from invoices import permissions, selectors, services, workflow
+from invoices.enums import AttachmentKind
+from invoices.exceptions import ConcurrentChange, InvoiceError
+from invoices.forms.processing import PROCESS_LABELS, BulkProcessForm, SingleProcessForm
+from invoices.forms.search import RecipientSearchForm
+from invoices.views.common import (
+    csv_export,
+    dashboard_context,
+    file_download,
+    list_columns,
+    paginate,
+    run_search,
+)
+from structures.enums import Space, SubscriptionMode
+
+space_required = permissions.space_required(Space.FACTURES_RECUES)
+
+
+def _menu() -> list[dict]:
+    entries = [
+        ("invoices:recipient_home", _("Synthèse")),
+        ("invoices:recipient_search", _("Rechercher")),
+        ("invoices:recipient_dashboard", _("Tableau de bord")),
+    ]
+    return [{"label": label, "url": reverse(name), "name": name} for name, label in entries]
+
+
+def _can_process(request) -> bool:
+    return request.space_mode == SubscriptionMode.MODIFICATION and request.current_structure.is_active
+
+
+def _render(request, template, context=None, *, status=200):
+    context = {
+        "space_menu_items": _menu(),
+        "space_title": _("Factures reçues"),
+        "can_process": _can_process(request),
+        "columns": list_columns("recipient"),
+        **(context or {}),
+    }
+    return render(request, template, context, status=status)
+
+
+def _received(request):
+    return selectors.received_by(request.current_structure, request.user)
+
+
+def _invoice(request, invoice_id):
+    return get_object_or_404(_received(request), pk=invoice_id)
+
+
+def _bulk_form(data=None):
+    return BulkProcessForm(data)
+
+
+@require_GET
+@space_required
+def home(request):
+    """Synthèse: the invoices to process (MISE_A_DISPOSITION and COMPLETEE, domain §1.2)."""
+    queryset, sort_key = selectors.sort(
+        selectors.recipient_to_handle(request.current_structure, request.user), request.GET.get("sort")
+    )
+    return _render(
+        request,
+        "invoices/recipient/home.html",
+        {"page_obj": paginate(request, queryset), "sort": sort_key, "bulk_form": _bulk_form()},
+    )
+
+
+@require_GET
+@space_required
+def search(request):
+    structure = request.current_structure
+    services_in_scope = permissions.service_scope(request.user, structure)
+    form = RecipientSearchForm(
+        request.GET or None,
+        services=structure.services.filter(pk__in=[s.pk for s in services_in_scope])
+        if services_in_scope is not None
+        else structure.services.all(),
+    )
+    queryset, sort_key, per_page = run_search(request, form, _received(request))
+    if request.GET.get("format") == "csv" and not form.errors:
+        return csv_export(queryset, "factures-recues")
+    return _render(
+        request,
+        "invoices/recipient/search.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, queryset, per_page),
+            "sort": sort_key,
+            "bulk_form": _bulk_form(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+@space_required
+def dashboard(request):
+    return _render(request, "invoices/dashboard.html", dashboard_context(_received(request), _("reçues")))
+
+
+@require_GET
+@space_required
+def detail(request, invoice_id):
+    invoice = _invoice(request, invoice_id)
+    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    form = SingleProcessForm(
+        transitions=abilities["transitions"], initial={"expected_status": invoice.status}
+    )
+    return _render(request, "invoices/recipient/detail.html", _detail_context(invoice, abilities, form))
+
+
+def _detail_context(invoice, abilities, form) -> dict:
+    return {
+        "invoice": invoice,
+        "abilities": abilities,
+        "form": form,
+        "transition_help": [(PROCESS_LABELS[t.name], t) for t in abilities["transitions"]],
+        "status_changes": invoice.status_changes.select_related("actor", "structure"),
+        "user_actions": invoice.user_actions.select_related("actor"),
+        "events": invoice.events.all(),
+        "original": invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first(),
+        "attachments": invoice.attachments.all(),
+        "lines": invoice.lines.all(),
+        "vat_lines": invoice.vat_lines.all(),
+    }
+
+
+@require_POST
+@space_required
+def process(request, invoice_id):
+    """Traiter one invoice; if someone changed its status meanwhile, say so and show the new one."""
+    invoice = _invoice(request, invoice_id)
+    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    form = SingleProcessForm(
+        request.POST,
+        transitions=workflow.allowed(request.POST.get("expected_status", ""), workflow.Side.RECIPIENT),
+    )
+    if not form.is_valid():
+        return _render(
+            request, "invoices/recipient/detail.html", _detail_context(invoice, abilities, form), status=422
+        )
+    try:
+        services.process_invoice(
+            actor=request.user,
+            structure=request.current_structure,
+            invoice_id=invoice.pk,
+            transition=form.cleaned_data["transition"],
+            reason=form.cleaned_data["reason"],
+            mandate_number=form.cleaned_data["mandate_number"],
+            expected_status=form.cleaned_data["expected_status"],
+        )
+    except ConcurrentChange as error:
+        messages.warning(request, str(error) + " " + _("Votre action n'a pas été appliquée."))
+    except workflow.InvalidTransition:
+        invoice.refresh_from_db()
+        messages.error(
+            request,
+            _("Le statut actuel de la facture (« %(status)s ») ne permet pas cette action.")
+            % {"status": invoice.get_status_display()},
+        )
+    except InvoiceError as error:
+        messages.error(request, str(error))
+    else:
+        invoice.refresh_from_db()
+        messages.success(
+            request,
+            _("La facture %(number)s est maintenant « %(status)s ».")
+            % {"number": invoice.number, "status": invoice.get_status_display()},
+        )
+    return redirect("invoices:recipient_detail", invoice.pk)
+
+
+@require_POST
+@space_required
+def bulk_process(request):
+    """Traiter several invoices ticked in a list, each on its own (domain §1.3)."""
+    form = _bulk_form(request.POST)
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/factures-recues/"):
+        next_url = reverse("invoices:recipient_home")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(next_url)
+    outcome = services.process_invoices(
+        actor=request.user,
+        structure=request.current_structure,
+        invoice_ids=form.cleaned_data["ids"],
+        transition=form.cleaned_data["transition"],
+        reason=form.cleaned_data["reason"],
+        mandate_number=form.cleaned_data["mandate_number"],
+    )
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d facture traitée : %(numbers)s.",
+                "%(count)d factures traitées : %(numbers)s.",
+                len(outcome.done),
+            )
+            % {"count": len(outcome.done), "numbers": ", ".join(outcome.done)},
+        )
+    for number, reason in outcome.refused:
+        messages.warning(
+            request, _("Facture %(number)s non traitée : %(reason)s.") % {"number": number, "reason": reason}
+        )
+    return redirect(next_url)
+
+
+@require_GET
+@space_required
+def download(request, invoice_id, attachment_id):
+    invoice = _invoice(request, invoice_id)
+    attachment = get_object_or_404(invoice.attachments.all(), pk=attachment_id)
+    if attachment.kind == AttachmentKind.PRINCIPAL:
+        return redirect("invoices:recipient_original", invoice.pk)
+    return file_download(attachment)
+
+
+@require_GET
+@space_required
+def original(request, invoice_id):
+    """Downloading the invoice marks it downloaded by the recipient (`factureTelechargeeParDestinataire`)."""
+    invoice = _invoice(request, invoice_id)
+    document = services.ensure_original(invoice_id=invoice.pk)
+    if document is None:
+        messages.error(request, _("L'original de cette facture n'est pas encore disponible."))
+        return redirect("invoices:recipient_detail", invoice.pk)
+    services.mark_downloaded(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
+    return file_download(document)
+
+
+urlpatterns = [
+    path("factures-recues/", home, name="recipient_home"),
+    path("factures-recues/rechercher/", search, name="recipient_search"),
+    path("factures-recues/tableau-de-bord/", dashboard, name="recipient_dashboard"),
+    path("factures-recues/traiter/", bulk_process, name="recipient_bulk_process"),
+    path("factures-recues/<int:invoice_id>/", detail, name="recipient_detail"),
+    path("factures-recues/<int:invoice_id>/traiter/", process, name="recipient_process"),
+    path("factures-recues/<int:invoice_id>/original/", original, name="recipient_original"),
+    path(
+        "factures-recues/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
+        download,
+        name="recipient_download",
+    ),
+]

@@ -35,7 +35,7 @@ SUPPLIER = {
 }
 SECOND_SUPPLIER = {
     "identifier": "41816609600077",
-    "raison_sociale": "Dupont Rénovation",
+    "raison_sociale": "Rénovation Dupont",
     "adresse": "4 avenue Jean Jaurès",
     "code_postal": "38300",
     "ville": "Bourgoin-Jallieu",

@@ -1,0 +1,324 @@
+"""Saisir facture: the header form, its lines and attachments (input shape only; the rules of
+sending are in services.submission_errors)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from annuaire import selectors as annuaire_selectors
+from choruspro.forms import PortalForm
+from invoices.enums import (
+    CURRENCIES,
+    VAT_RATES,
+    Cadre,
+    ExemptionReason,
+    InvoiceType,
+    PaymentMode,
+    VatType,
+)
+from invoices.forms.fields import DateInput, FrenchDecimalField, MultipleFileField, compact_identifier
+from structures.enums import BankAccountStatus
+from structures.models import Structure
+
+NUMBER_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9\-_/+]+$",
+    _("Lettres, chiffres et - _ / + uniquement, sans espace ni accent."),
+)
+YES_NO = [("NON", _("Non")), ("OUI", _("Oui"))]
+BLANK = [("", "---------")]
+
+
+def _rate_label(rate: Decimal) -> str:
+    return f"{rate.normalize():f} %".replace(".", ",")
+
+
+VAT_RATE_CHOICES = [(str(rate), _rate_label(rate)) for rate in VAT_RATES]
+
+
+def find_recipient(identifier: str) -> Structure | None:
+    """A public structure of the annuaire by its identifier (the API's `codeDestinataire`)."""
+    identifier = compact_identifier(identifier)
+    if not identifier:
+        return None
+    return annuaire_selectors.public_structures().filter(identifier=identifier).first()
+
+
+class RecipientFields(forms.Form):
+    """The recipient and its service, shared by the entry form and the recycle form.
+
+    The service list depends on the recipient: it is built from the submitted (or initial)
+    identifier, and the annuaire picker re-renders these fields when the recipient changes."""
+
+    recipient_identifier = forms.CharField(
+        label=_("Identifiant du destinataire (SIRET)"),
+        max_length=20,
+        required=False,
+        help_text=_("Choisissez-le dans l'annuaire ci-dessous ou saisissez son SIRET."),
+    )
+    recipient_service = forms.TypedChoiceField(
+        label=_("Code service"), required=False, coerce=int, empty_value=None
+    )
+    numero_engagement = forms.CharField(
+        label=_("Numéro d'engagement (bon de commande)"), max_length=50, required=False
+    )
+
+    def setup_recipient(self):
+        raw = self.data.get(self.add_prefix("recipient_identifier")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("recipient_identifier", "")
+        self.recipient = find_recipient(raw or "")
+        services = (
+            list(annuaire_selectors.active_services_of(self.recipient)) if self.recipient is not None else []
+        )
+        self.recipient_services = services
+        self.fields["recipient_service"].choices = BLANK + [
+            (service.pk, f"{service.code} — {service.libelle}") for service in services
+        ]
+
+    def clean_recipient_identifier(self):
+        identifier = compact_identifier(self.cleaned_data["recipient_identifier"])
+        if identifier and self.recipient is None:
+            raise forms.ValidationError(
+                _("Aucune structure publique de l'annuaire n'a l'identifiant %(identifier)s."),
+                params={"identifier": identifier},
+            )
+        return identifier
+
+    def clean_recipient_service(self):
+        service_id = self.cleaned_data["recipient_service"]
+        if service_id is None:
+            return None
+        return next(service for service in self.recipient_services if service.pk == service_id)
+
+
+class InvoiceForm(RecipientFields, PortalForm):
+    cadre = forms.ChoiceField(label=_("Cadre de facturation"), choices=Cadre.choices, initial=Cadre.A1)
+    validator_identifier = forms.CharField(
+        label=_("SIRET de la structure valideur"),
+        max_length=20,
+        required=False,
+        help_text=_("Obligatoire pour A9 (le titulaire) et A12 (le mandataire)."),
+    )
+    recipient_is_state = forms.ChoiceField(
+        label=_("Le destinataire est-il l'État ?"), choices=YES_NO, initial="NON", widget=forms.RadioSelect
+    )
+    supplier_service = forms.ModelChoiceField(label=_("Service fournisseur"), queryset=None, required=False)
+    bank_account = forms.ModelChoiceField(
+        label=_("Coordonnées bancaires"),
+        queryset=None,
+        required=False,
+        help_text=_("Obligatoires pour un paiement par virement."),
+    )
+    invoice_type = forms.ChoiceField(
+        label=_("Type"), choices=InvoiceType.choices, initial=InvoiceType.INVOICE, widget=forms.RadioSelect
+    )
+    number = forms.CharField(
+        label=_("Numéro de facture"),
+        max_length=20,
+        required=False,
+        validators=[NUMBER_VALIDATOR],
+        help_text=_("20 caractères au plus. Laissé vide, un numéro provisoire est donné au brouillon."),
+    )
+    origin_invoice_number = forms.CharField(
+        label=_("Numéro de la facture d'origine"),
+        max_length=20,
+        required=False,
+        validators=[NUMBER_VALIDATOR],
+        help_text=_("Pour un avoir seulement."),
+    )
+    invoice_date = forms.DateField(label=_("Date de facture"), required=False, widget=DateInput)
+    due_date = forms.DateField(label=_("Date d'échéance"), required=False, widget=DateInput)
+    currency = forms.ChoiceField(label=_("Devise"), choices=CURRENCIES, initial="EUR")
+    vat_type = forms.ChoiceField(
+        label=_("Type de TVA"), choices=VatType.choices, initial=VatType.ON_DEBITS, widget=forms.RadioSelect
+    )
+    exemption_reason = forms.ChoiceField(
+        label=_("Motif d'exonération"), choices=BLANK + ExemptionReason.choices, required=False
+    )
+    payment_mode = forms.ChoiceField(
+        label=_("Mode de règlement"), choices=BLANK + PaymentMode.choices, required=False
+    )
+    contract_number = forms.CharField(label=_("Numéro de marché"), max_length=50, required=False)
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple la mention de subrogation en cas d'affacturage."),
+    )
+    global_discount = FrenchDecimalField(
+        label=_("Remise globale TTC"), max_digits=17, decimal_places=2, min_value=0, required=False
+    )
+    global_discount_reason = forms.CharField(
+        label=_("Motif de la remise globale"), max_length=255, required=False
+    )
+    amount_due = FrenchDecimalField(
+        label=_("Net à payer"),
+        max_digits=17,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Laissé vide : le montant TTC (0 pour une facture déjà payée, cadre A2)."),
+    )
+    attachments = MultipleFileField(
+        label=_("Ajouter des pièces jointes complémentaires"),
+        required=False,
+        help_text=_(
+            "10 Mo par fichier, nom de 50 caractères au plus avec son extension (pdf, jpg, png, xlsx…)."
+        ),
+    )
+
+    def __init__(self, *args, supplier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supplier = supplier
+        self.fields["supplier_service"].queryset = supplier.services.filter(is_active=True)
+        self.fields["bank_account"].queryset = supplier.bank_accounts.filter(status=BankAccountStatus.VALID)
+        self.setup_recipient()
+
+    def clean_validator_identifier(self):
+        identifier = compact_identifier(self.cleaned_data["validator_identifier"])
+        self.validator = None
+        if identifier:
+            self.validator = Structure.objects.active().filter(identifier=identifier).first()
+            if self.validator is None:
+                raise forms.ValidationError(_("Aucune structure active du portail n'a cet identifiant."))
+        return identifier
+
+    def service_data(self) -> dict:
+        """The header as services.save_draft takes it."""
+        data = self.cleaned_data
+        service = data.get("recipient_service")
+        return {
+            "cadre": data["cadre"],
+            "validator_id": self.validator.pk if getattr(self, "validator", None) else None,
+            "recipient_id": self.recipient.pk if data.get("recipient_identifier") else None,
+            "recipient_service_id": service.pk if service else None,
+            "recipient_is_state": data["recipient_is_state"] == "OUI",
+            "supplier_service_id": data["supplier_service"].pk if data.get("supplier_service") else None,
+            "bank_account_id": data["bank_account"].pk if data.get("bank_account") else None,
+            "invoice_type": data["invoice_type"],
+            "number": data["number"],
+            "origin_invoice_number": data["origin_invoice_number"],
+            "invoice_date": data["invoice_date"],
+            "due_date": data["due_date"],
+            "currency": data["currency"],
+            "vat_type": data["vat_type"],
+            "exemption_reason": data["exemption_reason"],
+            "payment_mode": data["payment_mode"],
+            "contract_number": data["contract_number"].strip(),
+            "numero_engagement": data["numero_engagement"].strip(),
+            "comment": data["comment"].strip(),
+            "global_discount": data["global_discount"] or Decimal(0),
+            "global_discount_reason": data["global_discount_reason"].strip(),
+        }
+
+
+def initial_from(invoice) -> dict:
+    """The entry form's initial values for an existing draft."""
+    return {
+        "cadre": invoice.cadre,
+        "validator_identifier": invoice.validator.identifier if invoice.validator_id else "",
+        "recipient_identifier": invoice.recipient.identifier if invoice.recipient_id else "",
+        "recipient_service": invoice.recipient_service_id,
+        "recipient_is_state": "OUI" if invoice.recipient_is_state else "NON",
+        "supplier_service": invoice.supplier_service_id,
+        "bank_account": invoice.bank_account_id,
+        "invoice_type": invoice.invoice_type,
+        "number": "" if invoice.number.startswith("BROUILLON-") else invoice.number,
+        "origin_invoice_number": invoice.origin_invoice_number,
+        "invoice_date": invoice.invoice_date,
+        "due_date": invoice.due_date,
+        "currency": invoice.currency,
+        "vat_type": invoice.vat_type,
+        "exemption_reason": invoice.exemption_reason,
+        "payment_mode": invoice.payment_mode,
+        "contract_number": invoice.contract_number,
+        "numero_engagement": invoice.numero_engagement,
+        "comment": invoice.comment,
+        "global_discount": invoice.global_discount or None,
+        "global_discount_reason": invoice.global_discount_reason,
+        "amount_due": invoice.amount_due if invoice.amount_due_overridden else None,
+    }
+
+
+class LineForm(PortalForm):
+    reference = forms.CharField(label=_("Référence"), max_length=50, required=False)
+    designation = forms.CharField(label=_("Désignation"), max_length=255)
+    quantity = FrenchDecimalField(label=_("Quantité"), max_digits=19, decimal_places=6)
+    unit = forms.CharField(label=_("Unité"), max_length=30, required=False)
+    unit_price = FrenchDecimalField(label=_("Prix unitaire HT"), max_digits=19, decimal_places=6)
+    discount = FrenchDecimalField(label=_("Remise HT"), max_digits=17, decimal_places=2, required=False)
+    vat_rate = forms.ChoiceField(label=_("Taux de TVA"), choices=VAT_RATE_CHOICES, initial="20")
+
+    def line_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reference": data["reference"].strip(),
+            "designation": data["designation"].strip(),
+            "quantity": data["quantity"],
+            "unit": data["unit"].strip(),
+            "unit_price": data["unit_price"],
+            "discount": data["discount"] or Decimal(0),
+            "vat_rate": Decimal(data["vat_rate"]),
+        }
+
+
+MAX_LINES = 500
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def initial_form_count(self):
+        # Rows are plain input, saved lines included: any of them may be left blank and ignored.
+        return 0
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseLineFormSet, extra=0, max_num=MAX_LINES, validate_max=True, absolute_max=MAX_LINES
+)
+
+
+def lines_formset(data=None, *, invoice=None, extra_line=False) -> forms.BaseFormSet:
+    """The lines of a draft (or the posted ones); a row left blank is ignored."""
+    if data is not None:
+        if extra_line:
+            data = data.copy()
+            key = "lines-TOTAL_FORMS"
+            data[key] = str(min(int(data.get(key) or 0) + 1, MAX_LINES))
+        return LineFormSet(data, prefix="lines")
+    initial = []
+    if invoice is not None:
+        initial = [
+            {
+                "reference": line.reference,
+                "designation": line.designation,
+                "quantity": line.quantity.normalize(),
+                "unit": line.unit,
+                "unit_price": line.unit_price.normalize(),
+                "discount": line.discount or None,
+                "vat_rate": str(line.vat_rate.normalize()),
+            }
+            for line in invoice.lines.all()
+        ]
+    formset = LineFormSet(initial=initial or None, prefix="lines")
+    formset.extra = max(len(initial), 1)
+    return formset
+
+
+def without_line(data, index: int):
+    """The posted data with line `index` removed and the following ones renumbered."""
+    data = data.copy()
+    total = int(data.get("lines-TOTAL_FORMS") or 0)
+    names = [name for name, _field in LineForm.base_fields.items()]
+    for position in range(index, total - 1):
+        for name in names:
+            data[f"lines-{position}-{name}"] = data.get(f"lines-{position + 1}-{name}", "")
+    for name in names:
+        data.pop(f"lines-{total - 1}-{name}", None)
+    data["lines-TOTAL_FORMS"] = str(max(total - 1, 1))  # an empty form keeps one blank row
+    return data
+
+
+def filled_lines(formset) -> list[dict]:
+    return [form.line_data() for form in formset.forms if form.has_changed() and form.cleaned_data]

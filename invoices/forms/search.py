@@ -1,0 +1,108 @@
+"""Rechercher: the criteria of domain §11.2 that make sense on screen, for each side."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from choruspro.forms import PortalForm
+from invoices import workflow
+from invoices.enums import Cadre, DepositMode, InvoiceStatus, InvoiceType
+from invoices.forms.fields import DateInput, FrenchDecimalField
+
+BLANK = [("", _("Tous"))]
+YES_NO = [("", _("Indifférent")), ("OUI", _("Oui")), ("NON", _("Non"))]
+PAGE_SIZES = (10, 20, 50, 100, 200)
+AMOUNT_KINDS = [("TTC", _("Montant TTC")), ("HT", _("Montant HT")), ("A_PAYER", _("Net à payer"))]
+
+
+class InvoiceSearchForm(PortalForm):
+    number = forms.CharField(label=_("Numéro de facture"), max_length=20, required=False)
+    statuses = forms.MultipleChoiceField(
+        label=_("Statuts"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    invoice_type = forms.ChoiceField(label=_("Type"), choices=BLANK + InvoiceType.choices, required=False)
+    cadre = forms.ChoiceField(label=_("Cadre de facturation"), choices=BLANK + Cadre.choices, required=False)
+    numero_engagement = forms.CharField(label=_("Numéro d'engagement"), max_length=50, required=False)
+    contract_number = forms.CharField(label=_("Numéro de marché"), max_length=50, required=False)
+    amount_kind = forms.ChoiceField(label=_("Montant"), choices=AMOUNT_KINDS, required=False)
+    amount_min = FrenchDecimalField(
+        label=_("Montant minimum"), max_digits=17, decimal_places=2, required=False
+    )
+    amount_max = FrenchDecimalField(
+        label=_("Montant maximum"), max_digits=17, decimal_places=2, required=False
+    )
+    invoice_date_from = forms.DateField(label=_("Date de facture du"), required=False, widget=DateInput)
+    invoice_date_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
+    deposited_from = forms.DateField(label=_("Date de dépôt du"), required=False, widget=DateInput)
+    deposited_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
+    status_date_from = forms.DateField(label=_("Date du statut du"), required=False, widget=DateInput)
+    status_date_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    per_page = forms.TypedChoiceField(
+        label=_("Factures par page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        empty_value=20,
+        required=False,
+    )
+
+    # Criteria shown in the always-open part of the form; the rest goes under "more criteria".
+    MAIN = ("number", "statuses", "invoice_type")
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statuses"].choices = [(status, InvoiceStatus(status).label) for status in statuses]
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (
+            ("invoice_date_from", "invoice_date_to"),
+            ("deposited_from", "deposited_to"),
+            ("status_date_from", "status_date_to"),
+        ):
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, _("La fin de la période précède son début."))
+        if data.get("amount_min") is not None and data.get("amount_max") is not None:
+            if data["amount_min"] > data["amount_max"]:
+                self.add_error("amount_max", _("Le maximum est inférieur au minimum."))
+        return data
+
+    def criteria(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if key not in ("sort", "per_page")}
+
+
+SUPPLIER_STATUSES = [status for status in InvoiceStatus if status != InvoiceStatus.DELETED]
+RECIPIENT_STATUSES = [status for status in InvoiceStatus if status in workflow.VISIBLE_TO_RECIPIENT]
+
+
+class SupplierSearchForm(InvoiceSearchForm):
+    recipient = forms.CharField(
+        label=_("Destinataire"), max_length=100, required=False, help_text=_("SIRET ou raison sociale")
+    )
+    supplier_service = forms.ModelChoiceField(label=_("Service fournisseur"), queryset=None, required=False)
+    deposit_mode = forms.ChoiceField(
+        label=_("Mode de dépôt"), choices=BLANK + DepositMode.choices, required=False
+    )
+    origin_invoice_number = forms.CharField(
+        label=_("Numéro de la facture d'origine"), max_length=20, required=False
+    )
+    acknowledged = forms.ChoiceField(label=_("Retour pris en connaissance"), choices=YES_NO, required=False)
+
+    MAIN = ("number", "recipient", "statuses", "invoice_type")
+
+    def __init__(self, *args, structure, **kwargs):
+        super().__init__(*args, statuses=SUPPLIER_STATUSES, **kwargs)
+        self.fields["supplier_service"].queryset = structure.services.all()
+
+
+class RecipientSearchForm(InvoiceSearchForm):
+    supplier = forms.CharField(
+        label=_("Fournisseur"), max_length=100, required=False, help_text=_("SIRET ou raison sociale")
+    )
+    recipient_service = forms.ModelChoiceField(label=_("Service destinataire"), queryset=None, required=False)
+    downloaded = forms.ChoiceField(label=_("Téléchargée"), choices=YES_NO, required=False)
+
+    MAIN = ("number", "supplier", "statuses", "invoice_type")
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, statuses=RECIPIENT_STATUSES, **kwargs)
+        self.fields["recipient_service"].queryset = services
