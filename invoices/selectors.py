@@ -163,17 +163,16 @@ def figures_by_status(queryset: QuerySet[Invoice]) -> list[dict]:
     ]
 
 
-def figures_by_month(
-    queryset: QuerySet[Invoice], *, months: int = 12, date_field: str = "deposited_at"
-) -> list[dict]:
-    """Count and TTC amount per month over the last `months` months, empty months included."""
+def figures_by_month(queryset: QuerySet[Invoice], *, months: int = 12) -> list[dict]:
+    """Count and TTC amount per month of invoice date over the last `months` months, empty
+    months included."""
     today = timezone.localdate()
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     rows = {
-        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
-        for row in queryset.filter(**{f"{date_field}__gte": _start_of(first)})
+        row["month"]: row
+        for row in queryset.filter(invoice_date__gte=first, invoice_date__lte=today)
         .order_by()
-        .annotate(month=TruncMonth(date_field))
+        .annotate(month=TruncMonth("invoice_date"))
         .values("month")
         .annotate(count=Count("pk"), amount=Sum("total_ttc"))
     }

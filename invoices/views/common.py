@@ -142,8 +142,6 @@ def list_columns(side: str) -> list[tuple[str, str]]:
         ("numero", _("Numéro")),
         ("date_facture", _("Date de facture")),
         ("statut", _("Statut")),
-        ("date_statut", _("Date du statut")),
-        ("montant_ht", _("Montant HT")),
         ("montant_ttc", _("Montant TTC")),
         ("net_a_payer", _("Net à payer")),
         ("engagement", _("Engagement")),

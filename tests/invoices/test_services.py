@@ -1,11 +1,12 @@
 import datetime
 from decimal import Decimal as D
 
+import facturx
 import pytest
 from django.core import mail
 
 from invoices import selectors, services
-from invoices.enums import InvoiceStatus, InvoiceType
+from invoices.enums import AttachmentKind, InvoiceStatus, InvoiceType
 from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, SubmissionRefused
 from invoices.models import InvoiceStatusChange
 from invoices.workflow import InvalidTransition
@@ -259,3 +260,44 @@ def test_connected_home_counts_invoices_to_handle(client, make_invoice, recipien
     )
     client.force_login(supplier.gp)
     assert "1 facture rejetée, suspendue ou à recycler" in client.get("/").content.decode()
+
+
+def test_credit_note_is_sent_with_positive_amounts_and_its_origin(
+    make_invoice, django_capture_on_commit_callbacks
+):
+    """An avoir keeps positive amounts, cites the origin invoice, and its original is a 381."""
+    invoice = make_invoice(
+        invoice_type=InvoiceType.CREDIT_NOTE, payment_mode="", origin_invoice_number="F2026-0001"
+    )
+    assert invoice.status == InvoiceStatus.MADE_AVAILABLE and invoice.total_ttc == D("1236.59")
+    original = invoice.attachments.get(kind=AttachmentKind.PRINCIPAL)
+    with original.file.open("rb") as handle:
+        _name, xml = facturx.get_xml_from_pdf(handle.read(), check_xsd=False)
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"F2026-0001" in xml
+
+
+def test_line_discount_larger_than_the_line_is_refused(make_invoice):
+    lines = [
+        {
+            "designation": "Remise abusive",
+            "quantity": "1",
+            "unit_price": "10",
+            "discount": "15",
+            "vat_rate": "20",
+        }
+    ]
+    draft = make_invoice(send=False, lines=lines)
+    assert "Ligne 1 : la remise dépasse le montant de la ligne." in services.submission_errors(draft)["lines"]
+
+
+def test_supplier_without_vat_number_is_told_where_to_enter_it(make_invoice, supplier):
+    structure_services.update_structure(actor=supplier.gp, structure_id=supplier.pk, data={"numero_tva": ""})
+    supplier.refresh_from_db()
+    draft = make_invoice(send=False)
+    assert "Ma structure" in services.submission_errors(draft)["vat_type"][0]
+    draft = make_invoice(
+        send=False,
+        vat_type="SANS_TVA",
+        lines=[{"designation": "Hors champ", "quantity": "1", "unit_price": "100", "vat_rate": "0"}],
+    )
+    assert services.submission_errors(draft) == {}
