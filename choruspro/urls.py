@@ -16,6 +16,8 @@ urlpatterns = [
     path("annuaire/", include("annuaire.urls")),
     # invoices.urls holds /factures-emises/… and /factures-recues/….
     path("", include("invoices.urls")),
+    # deposits.urls holds /factures-emises/depot(s)/….
+    path("", include("deposits.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -103,6 +103,9 @@ class Invoice(models.Model):
     total_ttc = models.DecimalField(_("montant TTC"), default=0, **AMOUNT)
     amount_due = models.DecimalField(_("net à payer"), default=0, **AMOUNT)
     amount_due_overridden = models.BooleanField(_("net à payer saisi"), default=False)
+    # The totals a deposited structured original declares (BT-109, BT-110, BT-112, BT-115): the
+    # invoice's data must keep them, since the file is what the recipient receives.
+    original_totals = models.JSONField(_("montants du fichier déposé"), null=True, blank=True)
     # Deposit
     deposit_mode = models.CharField(
         _("mode de dépôt"), max_length=15, choices=DepositMode.choices, default=DepositMode.ENTRY
@@ -210,7 +213,9 @@ class InvoiceAttachment(models.Model):
         return self.name
 
 
-class _AppendOnly(models.Model):
+class AppendOnlyModel(models.Model):
+    """History rows: written once, never updated or deleted."""
+
     class Meta:
         abstract = True
 
@@ -223,7 +228,7 @@ class _AppendOnly(models.Model):
         raise ValueError("history rows are append-only")
 
 
-class InvoiceStatusChange(_AppendOnly):
+class InvoiceStatusChange(AppendOnlyModel):
     """Historique des statuts: written by the one status service, in the same transaction."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="status_changes")
@@ -247,7 +252,7 @@ class InvoiceStatusChange(_AppendOnly):
         return f"{self.from_status} → {self.to_status}"
 
 
-class InvoiceUserAction(_AppendOnly):
+class InvoiceUserAction(AppendOnlyModel):
     """Historique des actions utilisateurs."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="user_actions")
@@ -266,7 +271,7 @@ class InvoiceUserAction(_AppendOnly):
         return self.action
 
 
-class InvoiceEvent(_AppendOnly):
+class InvoiceEvent(AppendOnlyModel):
     """Historique des événements complémentaires (e.g. downloads, routing details)."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")

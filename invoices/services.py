@@ -119,7 +119,8 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
         reason=reason,
         payload=payload or {},
     )
-    if transition.side != workflow.Side.SYSTEM or transition.target == InvoiceStatus.MADE_AVAILABLE:
+    # The supplier knows what they did themselves: others' changes are notified (domain §1.2).
+    if transition.side == workflow.Side.RECIPIENT or transition.target == InvoiceStatus.MADE_AVAILABLE:
         _notify_after_commit(change)
     return change
 
@@ -283,7 +284,9 @@ def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
 # --- Sending ------------------------------------------------------------------------------------
 
 
-def submission_errors(invoice: Invoice, *, require_mandate=True) -> dict[str | None, list[str]]:
+def submission_errors(
+    invoice: Invoice, *, require_mandate: bool | None = None
+) -> dict[str | None, list[str]]:
     """Every problem that prevents sending, at once, keyed by form field (domain §3.1–§3.3)."""
     errors: dict[str | None, list[str]] = {}
 
@@ -291,6 +294,10 @@ def submission_errors(invoice: Invoice, *, require_mandate=True) -> dict[str | N
         errors.setdefault(field, []).append(message)
 
     supplier = invoice.supplier
+    # The billing mandate lets the portal issue invoices in the supplier's name: only entered
+    # invoices need it; a deposited file is the supplier's own invoice.
+    if require_mandate is None:
+        require_mandate = invoice.deposit_mode == DepositMode.ENTRY
     if require_mandate:
         reason = structure_selectors.saisie_blocked_reason(supplier)
         if reason:
@@ -380,17 +387,39 @@ def submission_errors(invoice: Invoice, *, require_mandate=True) -> dict[str | N
         add("global_discount_reason", _("Le motif de la remise globale est obligatoire."))
     if invoice.total_ttc < 0:
         add("lines", _("Le montant TTC ne peut pas être négatif ; émettez un avoir."))
+    if invoice.original_totals and not errors:
+        _check_original_totals(invoice, add)
     return errors
 
 
+def _check_original_totals(invoice: Invoice, add) -> None:
+    """A deposited structured invoice must say what its file says: the file is what is sent."""
+    expected = invoice.original_totals
+    for key, field, label in (
+        ("total_ht", "total_ht", _("montant HT")),
+        ("total_vat", "total_vat", _("montant de TVA")),
+        ("total_ttc", "total_ttc_before_discount", _("montant TTC")),
+        ("amount_due", "amount_due", _("net à payer")),
+    ):
+        if expected.get(key) is not None and Decimal(expected[key]) != getattr(invoice, field):
+            add(
+                None,
+                _(
+                    "Le %(label)s (%(actual)s) ne correspond plus à celui du fichier déposé (%(expected)s) : "
+                    "corrigez les lignes ou déposez un fichier corrigé."
+                )
+                % {"label": label, "actual": getattr(invoice, field), "expected": expected[key]},
+            )
+
+
 @transaction.atomic
-def submit_invoice(*, actor, structure, invoice_id: int, require_mandate=True) -> Invoice:
+def submit_invoice(*, actor, structure, invoice_id: int) -> Invoice:
     """Valider et envoyer: every check at once; DEPOSEE, then routed by a worker task."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
     if invoice.status != InvoiceStatus.DRAFT:
         raise ConcurrentChange(_("Cette facture a déjà été envoyée."))
-    errors = submission_errors(invoice, require_mandate=require_mandate)
+    errors = submission_errors(invoice)
     if not errors and invoice.deposit_mode == DepositMode.ENTRY:
         errors = _structured_data_errors(invoice)
     if errors:
@@ -485,25 +514,57 @@ def _store_original(invoice: Invoice) -> InvoiceAttachment:
         return existing
     from invoices.documents import build_facturx_pdf
 
-    pdf = build_facturx_pdf(invoice)
-    name = _file_name(invoice)
-    original = InvoiceAttachment(
-        invoice=invoice,
-        kind=AttachmentKind.PRINCIPAL,
-        name=name,
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        content_type="application/pdf",
-        added_by=invoice.created_by,
+    original = _attach_principal(
+        invoice, _file_name(invoice), build_facturx_pdf(invoice), actor=invoice.created_by
     )
-    original.file.save(name, ContentFile(pdf), save=False)
-    original.save()
     InvoiceEvent.objects.create(
         invoice=invoice,
         label=_("Document original Factur-X EN 16931 généré (SHA-256 %(sha)s)") % {"sha": original.sha256},
         who=_("Portail"),
     )
     return original
+
+
+def _attach_principal(invoice: Invoice, name: str, data: bytes, *, actor) -> InvoiceAttachment:
+    original = InvoiceAttachment(
+        invoice=invoice,
+        kind=AttachmentKind.PRINCIPAL,
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=attachment_rules.content_type(name),
+        added_by=actor,
+    )
+    original.file.save(name, ContentFile(data), save=False)
+    original.save()
+    return original
+
+
+@transaction.atomic
+def create_deposited_draft(
+    *,
+    actor,
+    structure,
+    data: dict,
+    lines: list[dict],
+    amount_due: Decimal | None,
+    deposit_mode: str,
+    original_name: str,
+    original_data: bytes,
+    original_totals: dict | None = None,
+) -> Invoice:
+    """A draft pre-filled from a deposited file, which stays attached as the legal original."""
+    invoice = save_draft(actor=actor, structure=structure, data=data, lines=lines, amount_due=amount_due)
+    invoice.deposit_mode = deposit_mode
+    invoice.original_totals = original_totals
+    invoice.save(update_fields=["deposit_mode", "original_totals", "updated_at"])
+    _attach_principal(invoice, original_name, original_data, actor=actor)
+    InvoiceEvent.objects.create(
+        invoice=invoice,
+        label=_("Fichier déposé : %(name)s") % {"name": original_name},
+        who=str(actor),
+    )
+    return invoice
 
 
 def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:

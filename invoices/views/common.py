@@ -102,14 +102,12 @@ def csv_export(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def file_download(attachment) -> FileResponse:
+def file_download(stored_file, filename: str, content_type: str = "application/octet-stream") -> FileResponse:
     try:
-        handle = attachment.file.open("rb")
+        handle = stored_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:

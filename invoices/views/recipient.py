@@ -226,7 +226,7 @@ def download(request, invoice_id, attachment_id):
     attachment = get_object_or_404(invoice.attachments.all(), pk=attachment_id)
     if attachment.kind == AttachmentKind.PRINCIPAL:
         return redirect("invoices:recipient_original", invoice.pk)
-    return file_download(attachment)
+    return file_download(attachment.file, attachment.name, attachment.content_type)
 
 
 @require_GET
@@ -239,7 +239,7 @@ def original(request, invoice_id):
         messages.error(request, _("L'original de cette facture n'est pas encore disponible."))
         return redirect("invoices:recipient_detail", invoice.pk)
     services.mark_downloaded(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
-    return file_download(document)
+    return file_download(document.file, document.name, document.content_type)
 
 
 urlpatterns = [

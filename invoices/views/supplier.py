@@ -6,12 +6,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from annuaire import selectors as annuaire_selectors
 from annuaire.forms import AnnuaireSearchForm
+from deposits import selectors as deposit_selectors
+from deposits.prefill import FORM_FIELDS
 from invoices import computations, permissions, selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
 from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
@@ -41,11 +44,16 @@ def _menu(request) -> list[dict]:
         ("invoices:supplier_dashboard", _("Tableau de bord")),
     ]
     if request.space_mode == SubscriptionMode.MODIFICATION:
-        entries.append(("invoices:supplier_create", _("Saisir facture")))
+        entries += [
+            ("invoices:supplier_create", _("Saisir facture")),
+            ("deposits:create", _("Dépôt facture")),
+        ]
+    entries.append(("deposits:list", _("Dépôts")))
     return [{"label": label, "url": reverse(name), "name": name} for name, label in entries]
 
 
-def _render(request, template, context=None, *, status=200):
+def render_space(request, template, context=None, *, status=200):
+    """A page of the Factures émises space, with its menu."""
     context = {
         "space_menu_items": _menu(request),
         "space_title": _("Factures émises"),
@@ -71,7 +79,7 @@ def home(request):
     structure = request.current_structure
     to_handle, sort_key = selectors.sort(selectors.supplier_to_handle(structure), request.GET.get("sort"))
     returned = selectors.sort(selectors.returned_unacknowledged(structure), "-date_statut")[0]
-    return _render(
+    return render_space(
         request,
         "invoices/supplier/home.html",
         {
@@ -92,7 +100,7 @@ def search(request):
     queryset, sort_key, per_page = run_search(request, form, selectors.issued_by(structure))
     if request.GET.get("format") == "csv" and not form.errors:
         return csv_export(queryset, "factures-emises")
-    return _render(
+    return render_space(
         request,
         "invoices/supplier/search.html",
         {"form": form, "page_obj": paginate(request, queryset, per_page), "sort": sort_key},
@@ -104,7 +112,7 @@ def search(request):
 @space_required
 def dashboard(request):
     invoices = selectors.issued_by(request.current_structure).exclude(status=InvoiceStatus.DRAFT)
-    return _render(request, "invoices/dashboard.html", dashboard_context(invoices, _("déposées")))
+    return render_space(request, "invoices/dashboard.html", dashboard_context(invoices, _("déposées")))
 
 
 # --- Saisir facture --------------------------------------------------------------------------------
@@ -113,7 +121,12 @@ def dashboard(request):
 def _entry_context(request, form, lines, invoice=None):
     structure = request.current_structure
     totals = _preview_totals(form, lines)
+    deposit_item = deposit_selectors.item_of_invoice(invoice) if invoice else None
+    if deposit_item is not None:
+        _mark_read_fields(form, deposit_item)
     return {
+        "deposit_item": deposit_item,
+        "item": deposit_item,
         "form": form,
         "lines": lines,
         "invoice": invoice,
@@ -123,6 +136,26 @@ def _entry_context(request, form, lines, invoice=None):
         "picker_form": AnnuaireSearchForm(),
         "supplier": structure,
     }
+
+
+def _mark_read_fields(form, item):
+    """A deposited invoice's form says which values were read in the file (and where), and which
+    were deduced from them."""
+    read = set(item.recognised)
+    for key, (field_name, source_key) in FORM_FIELDS.items():
+        if field_name not in form.fields or (key not in read and key not in item.derived):
+            continue
+        if key in read:
+            badge = _("Lu dans le fichier")
+            source = item.sources.get(source_key, "") if source_key else ""
+        else:
+            badge, source = _("Déduit du fichier"), ""
+        note = format_html(
+            '<span class="fr-badge fr-badge--sm fr-badge--success read-badge">{}</span>', badge
+        )
+        if source:
+            note = format_html("{} {}", note, _("« %(text)s »") % {"text": source})
+        form.fields[field_name].help_text = format_html("{} {}", note, form.fields[field_name].help_text)
 
 
 def _preview_totals(form, lines):
@@ -166,7 +199,7 @@ def _entry(request, invoice=None):
     structure = request.current_structure
     if request.method != "POST":
         form = InvoiceForm(initial=initial_from(invoice) if invoice else None, supplier=structure)
-        return _render(
+        return render_space(
             request,
             "invoices/supplier/entry.html",
             _entry_context(request, form, lines_formset(invoice=invoice), invoice),
@@ -183,11 +216,13 @@ def _entry(request, invoice=None):
         # Only the form changes; nothing is saved.
         form.is_valid()
         lines.is_valid()
-        return _render(request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice))
+        return render_space(
+            request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice)
+        )
 
     if not (form.is_valid() and lines.is_valid()):
         messages.error(request, _("Le formulaire comporte des erreurs : corrigez les champs signalés."))
-        return _render(
+        return render_space(
             request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice), status=422
         )
     try:
@@ -203,12 +238,12 @@ def _entry(request, invoice=None):
     except AttachmentRefused as refused:
         for name, problem in refused.errors.items():
             form.add_error("attachments", f"{name} : {problem}")
-        return _render(
+        return render_space(
             request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice), status=422
         )
     except SubmissionRefused as refused:
         _add_errors(form, lines, refused.errors)
-        return _render(
+        return render_space(
             request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice), status=422
         )
     except InvoiceError as error:
@@ -239,7 +274,7 @@ def _entry(request, invoice=None):
             )
             % {"number": draft.number},
         )
-        return _render(
+        return render_space(
             request, "invoices/supplier/entry.html", _entry_context(request, form, lines, draft), status=422
         )
     except InvoiceError as error:
@@ -334,7 +369,7 @@ def recipient_block(request):
 @space_required
 def detail(request, invoice_id):
     invoice = _invoice(request, invoice_id)
-    return _render(
+    return render_space(
         request,
         "invoices/supplier/detail.html",
         {
@@ -384,7 +419,7 @@ def delete(request, invoice_id):
     """Asks for confirmation first (no script needed), then deletes the draft."""
     invoice = _invoice(request, invoice_id)
     if request.POST.get("confirm") != "1":
-        return _render(request, "invoices/supplier/delete_confirm.html", {"invoice": invoice})
+        return render_space(request, "invoices/supplier/delete_confirm.html", {"invoice": invoice})
     try:
         services.delete_draft(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
     except workflow.InvalidTransition:
@@ -455,7 +490,7 @@ def recycle(request, invoice_id):
                 )
                 return redirect("invoices:supplier_detail", invoice.pk)
         status = 422
-    return _render(
+    return render_space(
         request,
         "invoices/supplier/recycle.html",
         {"invoice": invoice, "form": form, "picker_form": AnnuaireSearchForm(), **_history(invoice)},
@@ -497,7 +532,7 @@ def complete(request, invoice_id):
                 )
                 return redirect("invoices:supplier_detail", invoice.pk)
         status = 422
-    return _render(
+    return render_space(
         request,
         "invoices/supplier/complete.html",
         {"invoice": invoice, "form": form, **_history(invoice)},
@@ -540,7 +575,8 @@ def acknowledge(request):
 @space_required
 def download(request, invoice_id, attachment_id):
     invoice = _invoice(request, invoice_id)
-    return file_download(get_object_or_404(invoice.attachments.all(), pk=attachment_id))
+    attachment = get_object_or_404(invoice.attachments.all(), pk=attachment_id)
+    return file_download(attachment.file, attachment.name, attachment.content_type)
 
 
 @require_GET
@@ -551,7 +587,7 @@ def original(request, invoice_id):
     document = _original_or_none(request, invoice)
     if document is None:
         return redirect("invoices:supplier_detail", invoice.pk)
-    return file_download(document)
+    return file_download(document.file, document.name, document.content_type)
 
 
 def _original_or_none(request, invoice):

@@ -88,8 +88,8 @@ def test_daily_digest_sends_one_mail_and_marks_the_notices(
     mail.outbox.clear()
     assert notifications.send_daily_digests() == 1
     assert [m.to for m in mail.outbox] == [[daily.email]]
-    assert "Récapitulatif : 6 changements de statut de factures" in mail.outbox[0].subject
-    assert mail.outbox[0].body.count("Rejetée") == 2  # and each one Déposée, Mise à disposition
+    assert "Récapitulatif : 4 changements de statut de factures" in mail.outbox[0].subject
+    assert mail.outbox[0].body.count("Rejetée") == 2  # and each one Mise à disposition
     assert not Notification.objects.filter(user=daily, emailed_at__isnull=True).exists()
     assert notifications.send_daily_digests() == 0
 

@@ -1,0 +1,186 @@
+"""Reading a lot (.zip or .tar.gz of invoice files) without trusting it: sizes and ratios are
+checked while decompressing, names never reach the file system, nested archives and links are
+refused. Pure functions: no Django."""
+
+import io
+import posixpath
+import tarfile
+import zipfile
+from dataclasses import dataclass
+
+MAX_LOT_SIZE = 30 * 1024 * 1024  # the compressed file (Chorus Pro's limit for a lot)
+MAX_MEMBER_SIZE = 10 * 1024 * 1024  # one invoice file
+MAX_TOTAL_SIZE = 300 * 1024 * 1024  # everything once decompressed
+MAX_RATIO = 100  # decompressed / compressed, for the whole lot
+MAX_MEMBERS = 2000
+ACCEPTED_EXTENSIONS = (".pdf", ".xml")
+ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz", ".tar", ".gz", ".7z", ".rar")
+
+
+class LotError(Exception):
+    """The whole lot is refused; `message` is for the user."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Member:
+    name: str
+    data: bytes | None  # None when the member is refused
+    problem: str = ""
+
+
+def lot_kind(data: bytes) -> str | None:
+    """ "zip" or "tar.gz" by content, whatever the name says."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if data.startswith(b"\x1f\x8b"):
+        return "tar.gz"
+    return None
+
+
+def _check_name(name: str) -> str:
+    """The member's path, normalised; a path that climbs out or is absolute refuses the lot."""
+    name = name.replace("\\", "/")
+    normalised = posixpath.normpath(name)
+    if (
+        name.startswith("/")
+        or normalised.startswith("../")
+        or normalised == ".."
+        or ":" in name.split("/")[0]
+    ):
+        raise LotError("path_traversal", f"Le lot contient un chemin interdit : « {name} ». Il est refusé.")
+    return normalised
+
+
+def _member_problem(name: str) -> str:
+    lowered = name.lower()
+    if lowered.endswith(ARCHIVE_EXTENSIONS):
+        return "Archive imbriquée : un lot ne peut contenir que des fichiers PDF (Factur-X) ou XML."
+    if not lowered.endswith(ACCEPTED_EXTENSIONS):
+        return "Format non accepté dans un lot : seuls les fichiers PDF (Factur-X) et XML le sont."
+    return ""
+
+
+class _Budget:
+    """Counts decompressed bytes against the lot's limits."""
+
+    def __init__(self, compressed_size: int):
+        self.total = 0
+        self.declared = 0
+        self.limit = min(MAX_TOTAL_SIZE, max(compressed_size, 1) * MAX_RATIO)
+
+    def declare(self, size: int) -> None:
+        """The sizes the archive announces are counted before anything is decompressed: a bomb is
+        refused without inflating it."""
+        self.declared += size
+        if self.declared > self.limit:
+            self._refuse()
+
+    def _refuse(self):
+        raise LotError(
+            "too_large_uncompressed",
+            "Une fois décompressé, le lot dépasse la taille admise (archive anormalement compressée) : "
+            "il est refusé.",
+        )
+
+    def read(self, handle) -> bytes | None:
+        data = handle.read(MAX_MEMBER_SIZE + 1)
+        if len(data) > MAX_MEMBER_SIZE:
+            return None
+        self.total += len(data)
+        if self.total > self.limit:
+            self._refuse()
+        return data
+
+
+def read_lot(data: bytes) -> list[Member]:
+    """Every file of the lot, in archive order, with the reason of any member refused."""
+    if not data:
+        raise LotError("empty", "Le fichier est vide.")
+    if len(data) > MAX_LOT_SIZE:
+        raise LotError("too_large", "Un lot ne peut pas dépasser 30 Mo.")
+    kind = lot_kind(data)
+    if kind == "zip":
+        members = _read_zip(data)
+    elif kind == "tar.gz":
+        members = _read_tar(data)
+    else:
+        raise LotError("not_an_archive", "Ce fichier n'est pas une archive .zip ou .tar.gz.")
+    if not members:
+        raise LotError("empty_archive", "L'archive ne contient aucun fichier.")
+    return members
+
+
+def _read_zip(data: bytes) -> list[Member]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise LotError("corrupt_archive", f"L'archive .zip est illisible ({error}).") from error
+    if len(infos) > MAX_MEMBERS:
+        raise LotError("too_many_members", f"Un lot ne peut pas contenir plus de {MAX_MEMBERS} fichiers.")
+    budget = _Budget(len(data))
+    for info in infos:
+        budget.declare(info.file_size)
+    members = []
+    for info in infos:
+        name = _check_name(info.filename)
+        problem = _member_problem(name)
+        if problem:
+            members.append(Member(name, None, problem))
+            continue
+        if info.flag_bits & 0x1:
+            members.append(Member(name, None, "Fichier chiffré dans l'archive : il ne peut pas être lu."))
+            continue
+        try:
+            with archive.open(info) as handle:
+                content = budget.read(handle)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+            members.append(Member(name, None, f"Fichier illisible dans l'archive ({error})."))
+            continue
+        if content is None:
+            members.append(Member(name, None, "Le fichier dépasse 10 Mo une fois décompressé."))
+            continue
+        members.append(Member(name, content))
+    return members
+
+
+def _read_tar(data: bytes) -> list[Member]:
+    members = []
+    budget = _Budget(len(data))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            count = 0
+            for info in archive:
+                if info.isdir():
+                    continue
+                count += 1
+                if count > MAX_MEMBERS:
+                    raise LotError(
+                        "too_many_members", f"Un lot ne peut pas contenir plus de {MAX_MEMBERS} fichiers."
+                    )
+                name = _check_name(info.name)
+                # Checked before tarfile skips (and so inflates) this member's data.
+                budget.declare(info.size)
+                if not info.isfile():
+                    members.append(Member(name, None, "Lien ou fichier spécial : refusé dans un lot."))
+                    continue
+                problem = _member_problem(name)
+                if problem:
+                    members.append(Member(name, None, problem))
+                    continue
+                handle = archive.extractfile(info)
+                content = budget.read(handle) if handle is not None else None
+                if content is None:
+                    members.append(Member(name, None, "Le fichier dépasse 10 Mo une fois décompressé."))
+                    continue
+                members.append(Member(name, content))
+    except LotError:
+        raise
+    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+        raise LotError("corrupt_archive", f"L'archive .tar.gz est illisible ({error}).") from error
+    return members

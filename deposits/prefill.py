@@ -1,0 +1,373 @@
+"""From what the extraction read to what the invoice form needs (domain §3.1, standards.md).
+
+Nothing is guessed: a value the file does not give stays empty. Two things are *derived*, and
+marked as such: lines rebuilt from the VAT breakdown when the file's own lines cannot reproduce
+its totals (or when it has none), and the VAT type from the VAT categories.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from annuaire import selectors as annuaire_selectors
+from invoices import computations
+from invoices.enums import CURRENCIES, VAT_RATES, ExemptionReason, InvoiceType, PaymentMode, VatType
+from invoices.services import NUMBER_PATTERN
+from structures.enums import BankAccountStatus
+
+# BT-81 (UNTDID 4461) → mode de règlement.
+PAYMENT_MODES = {
+    "30": PaymentMode.TRANSFER,
+    "31": PaymentMode.TRANSFER,
+    "42": PaymentMode.TRANSFER,
+    "58": PaymentMode.TRANSFER,
+    "20": PaymentMode.CHEQUE,
+    "49": PaymentMode.DIRECT_DEBIT,
+    "59": PaymentMode.DIRECT_DEBIT,
+    "10": PaymentMode.CASH,
+}
+# BT-118 VAT category → exemption reason of the form.
+EXEMPTIONS = {
+    "AE": ExemptionReason.REVERSE_CHARGE,
+    "K": ExemptionReason.INTRA_EU,
+    "G": ExemptionReason.EXPORT,
+}
+CURRENCY_CODES = {code for code, _label in CURRENCIES}
+SIX_PLACES = Decimal("0.000001")
+
+
+@dataclass
+class Prefill:
+    data: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+    amount_due: Decimal | None = None
+    original_totals: dict | None = None
+    # Field names read from the file, and those derived from what was read.
+    recognised: list = field(default_factory=list)
+    derived: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # French sentences for the user
+    blocking: list = field(default_factory=list)  # problems that forbid sending the file as is
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _digits(value) -> str:
+    return re.sub(r"\D", "", str(value or ""))
+
+
+def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Prefill:
+    """`result` is an extraction result; `structured` says whether its data are the legal
+    original (Factur-X/CII/UBL that passed validation) or a reading of a PDF."""
+    fields = result.fields or {}
+    out = Prefill()
+    data = out.data
+    data["cadre"] = cadre
+    data["validator_id"] = validator.pk if validator else None
+
+    def recognised(name, value):
+        data[name] = value
+        out.recognised.append(name)
+
+    _supplier(fields, structure, structured, out)
+    _recipient(fields, out, recognised)
+    number = (fields.get("invoice_number") or "").strip()
+    if number:
+        if NUMBER_PATTERN.match(number):
+            recognised("number", number)
+        else:
+            out.warnings.append(
+                _(
+                    "Le numéro « %(number)s » ne respecte pas les règles du portail "
+                    "(20 caractères au plus, lettres, chiffres et - _ / +) : saisissez-le."
+                )
+                % {"number": number[:40]}
+            )
+            if structured:
+                out.blocking.append(
+                    _("Numéro de facture non conforme : « %(number)s ».") % {"number": number[:40]}
+                )
+    for name, key in (("invoice_date", "issue_date"), ("due_date", "due_date")):
+        if fields.get(key):
+            recognised(name, fields[key])
+    document_type = fields.get("document_type")
+    if document_type in InvoiceType.values:
+        recognised("invoice_type", document_type)
+    currency = (fields.get("currency") or "").upper()
+    if currency:
+        if currency in CURRENCY_CODES:
+            recognised("currency", currency)
+        else:
+            out.warnings.append(
+                _("Devise %(currency)s non proposée par le portail.") % {"currency": currency}
+            )
+            if structured:
+                out.blocking.append(_("Devise %(currency)s non acceptée.") % {"currency": currency})
+    for name, key, length in (
+        ("numero_engagement", "engagement_number", 50),
+        ("contract_number", "contract_number", 50),
+        ("origin_invoice_number", "origin_invoice_number", 20),
+        ("comment", "note", 2000),
+    ):
+        value = (fields.get(key) or "").strip()
+        if value:
+            recognised(name, value[:length])
+    if data.get("invoice_type") != InvoiceType.CREDIT_NOTE:
+        data.pop("origin_invoice_number", None)
+        mode = PAYMENT_MODES.get(str(fields.get("payment_means_code") or ""))
+        if mode:
+            recognised("payment_mode", mode)
+    _bank_account(fields, structure, out, recognised)
+    _vat_type(result, out)
+    _lines(result, fields, out, structured)
+    return out
+
+
+def _supplier(fields, structure, structured, out):
+    """The file must come from the structure that deposits it."""
+    found = _digits(fields.get("supplier_identifier"))
+    if not found or structure.identifier_type != "SIRET":
+        return
+    if found not in (structure.identifier, structure.identifier[:9]):
+        message = _("Le fichier est émis par l'identifiant %(found)s, pas par votre structure (%(own)s).") % {
+            "found": found,
+            "own": structure.identifier,
+        }
+        (out.blocking if structured else out.warnings).append(message)
+
+
+def _recipient(fields, out, recognised):
+    identifier = _digits(fields.get("recipient_identifier"))
+    if not identifier:
+        return
+    recipient = annuaire_selectors.public_structures().filter(identifier=identifier).first()
+    if recipient is None:
+        if len(identifier) == 9:
+            out.warnings.append(
+                _(
+                    "Le fichier donne le SIREN %(siren)s du destinataire : "
+                    "choisissez son établissement (SIRET) dans l'annuaire."
+                )
+                % {"siren": identifier}
+            )
+        else:
+            out.warnings.append(
+                _("Le destinataire %(identifier)s du fichier n'est pas une structure publique de l'annuaire.")
+                % {"identifier": identifier}
+            )
+        return
+    recognised("recipient_id", recipient.pk)
+    code = (fields.get("service_code") or "").strip()
+    if code:
+        service = annuaire_selectors.active_services_of(recipient).filter(code__iexact=code).first()
+        if service is not None:
+            recognised("recipient_service_id", service.pk)
+        elif recipient.code_service_required or annuaire_selectors.active_services_of(recipient).exists():
+            out.warnings.append(
+                _("Le code service « %(code)s » du fichier n'est pas un service actif du destinataire.")
+                % {"code": code[:100]}
+            )
+
+
+def _bank_account(fields, structure, out, recognised):
+    iban = re.sub(r"\s", "", fields.get("iban") or "").upper()
+    if not iban:
+        return
+    account = structure.bank_accounts.filter(status=BankAccountStatus.VALID, iban=iban).first()
+    if account is not None:
+        recognised("bank_account_id", account.pk)
+    else:
+        out.warnings.append(
+            _(
+                "L'IBAN %(iban)s du fichier ne figure pas dans les coordonnées bancaires valides "
+                "de votre structure."
+            )
+            % {"iban": iban}
+        )
+
+
+def _categories(result) -> set[str]:
+    categories = {str(row.get("category") or "") for row in (result.vat_summary or [])}
+    categories |= {str(line.get("vat_category") or "") for line in (result.lines or [])}
+    return categories - {""}
+
+
+def _vat_type(result, out):
+    categories = _categories(result)
+    if not categories:
+        return
+    if categories == {"O"}:
+        out.data["vat_type"] = VatType.NO_VAT
+    elif categories & {"E", "AE", "K", "G"} and not categories & {"S", "L", "M"}:
+        out.data["vat_type"] = VatType.EXEMPT
+        code = next((category for category in ("AE", "K", "G") if category in categories), "")
+        reason = EXEMPTIONS.get(code)
+        if reason is None:
+            notes = " ".join(str(row.get("exemption_reason") or "") for row in result.vat_summary or [])
+            reason = ExemptionReason.ART_293B if "293" in notes else None
+        if reason:
+            out.data["exemption_reason"] = reason
+    else:
+        out.data["vat_type"] = VatType.ON_DEBITS
+    out.derived.append("vat_type")
+
+
+def _as_line(line) -> dict | None:
+    quantity, price = _decimal(line.get("quantity")), _decimal(line.get("unit_price"))
+    if quantity is None or price is None:
+        return None
+    return {
+        "reference": str(line.get("reference") or "")[:50],
+        "designation": (
+            str(line.get("designation") or "").strip() or _("Ligne %(n)s") % {"n": line.get("position")}
+        )[:255],
+        "quantity": abs(quantity).quantize(SIX_PLACES),
+        "unit": str(line.get("unit") or "")[:30],
+        "unit_price": abs(price).quantize(SIX_PLACES),
+        "discount": abs(_decimal(line.get("discount")) or Decimal(0)),
+        "vat_rate": _decimal(line.get("vat_rate")) or Decimal(0),
+    }
+
+
+def _breakdown_lines(result) -> list[dict]:
+    """One line per VAT rate, its HT base as price: the breakdown's totals, exactly."""
+    lines = []
+    for row in result.vat_summary or []:
+        base, rate = _decimal(row.get("base")), _decimal(row.get("rate")) or Decimal(0)
+        if base is None:
+            continue
+        lines.append(
+            {
+                "reference": "",
+                "designation": _("Montant HT au taux de %(rate)s %%")
+                % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+                "quantity": Decimal(1),
+                "unit": "",
+                "unit_price": abs(base),
+                "discount": Decimal(0),
+                "vat_rate": rate,
+            }
+        )
+    return lines
+
+
+def _totals(lines):
+    inputs = [
+        computations.LineInput(
+            quantity=line["quantity"],
+            unit_price=line["unit_price"],
+            discount=line["discount"],
+            vat_rate=line["vat_rate"],
+        )
+        for line in lines
+    ]
+    return computations.compute(inputs)
+
+
+def _lines(result, fields, out, structured):
+    total_ht, total_vat = _decimal(fields.get("total_ht")), _decimal(fields.get("total_vat"))
+    total_ttc, due = _decimal(fields.get("total_ttc")), _decimal(fields.get("amount_due"))
+    own = [line for line in (_as_line(line) for line in result.lines or []) if line is not None]
+    candidates = (
+        [(own, False), (_breakdown_lines(result), True)] if own else [(_breakdown_lines(result), True)]
+    )
+    if (
+        not structured
+        and not own
+        and not result.vat_summary
+        and total_ht is not None
+        and total_vat is not None
+    ):
+        candidates.append((_pdf_summary_line(total_ht, total_vat), True))
+    chosen = None
+    for lines, derived in candidates:
+        if not lines:
+            continue
+        totals = _totals(lines)
+        if total_ht is None or (
+            totals.total_ht == total_ht and (total_vat is None or totals.total_vat == total_vat)
+        ):
+            chosen = (lines, derived, totals)
+            break
+    if chosen is None:
+        fallback = next((lines for lines, _derived in candidates if lines), [])
+        if fallback:
+            chosen = (fallback, fallback is not own, _totals(fallback))
+            out.warnings.append(
+                _(
+                    "Les montants recalculés à partir du fichier ne retrouvent pas ses totaux "
+                    "(HT %(ht)s, TVA %(vat)s) : vérifiez les lignes."
+                )
+                % {"ht": total_ht, "vat": total_vat}
+            )
+            if structured:
+                out.blocking.append(
+                    _("Totaux du fichier non reproductibles (remises ou charges non prises en charge).")
+                )
+    if chosen is not None:
+        out.lines, derived, totals = chosen
+        (out.derived if derived else out.recognised).append("lines")
+        if due is not None and due != totals.total_ttc:
+            out.amount_due = due
+            out.recognised.append("amount_due")
+    elif structured:
+        out.blocking.append(_("Le fichier ne donne ni lignes ni récapitulatif de TVA."))
+    if structured:
+        out.original_totals = {
+            key: str(value)
+            for key, value in (
+                ("total_ht", total_ht),
+                ("total_vat", total_vat),
+                ("total_ttc", total_ttc),
+                ("amount_due", due),
+            )
+            if value is not None
+        }
+
+
+def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:
+    """A PDF gives totals only: one line at the one legal rate that gives exactly its VAT, if any."""
+    matches = [rate for rate in VAT_RATES if computations.cents(total_ht * rate / 100) == total_vat]
+    if len(matches) != 1:
+        return []
+    rate = matches[0]
+    return [
+        {
+            "reference": "",
+            "designation": _("Montant HT au taux de %(rate)s %%")
+            % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+            "quantity": Decimal(1),
+            "unit": "",
+            "unit_price": total_ht,
+            "discount": Decimal(0),
+            "vat_rate": rate,
+        }
+    ]
+
+
+# Where each pre-filled value shows in the entry form, and the extraction field it came from.
+FORM_FIELDS = {
+    "number": ("number", "invoice_number"),
+    "invoice_date": ("invoice_date", "issue_date"),
+    "due_date": ("due_date", "due_date"),
+    "invoice_type": ("invoice_type", "document_type"),
+    "currency": ("currency", "currency"),
+    "recipient_id": ("recipient_identifier", "recipient_identifier"),
+    "recipient_service_id": ("recipient_service", "service_code"),
+    "numero_engagement": ("numero_engagement", "engagement_number"),
+    "contract_number": ("contract_number", "contract_number"),
+    "origin_invoice_number": ("origin_invoice_number", "origin_invoice_number"),
+    "comment": ("comment", "note"),
+    "payment_mode": ("payment_mode", "payment_means_code"),
+    "bank_account_id": ("bank_account", "iban"),
+    "amount_due": ("amount_due", "amount_due"),
+    "vat_type": ("vat_type", None),
+}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from deposits import views
+
+app_name = "deposits"
+
+urlpatterns = [
+    path("factures-emises/depot/", views.create, name="create"),
+    path("factures-emises/depots/", views.deposit_list, name="list"),
+    path("factures-emises/depots/<int:deposit_id>/", views.detail, name="detail"),
+    path("factures-emises/depots/<int:deposit_id>/relancer/", views.retry, name="retry"),
+    path("factures-emises/depots/<int:deposit_id>/fichier/", views.download, name="download"),
+]
