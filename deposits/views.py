@@ -11,7 +11,7 @@ from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
 from invoices import permissions
 from invoices.views.common import file_download, paginate
-from invoices.views.supplier import render_space
+from invoices.views.supplier import issuing_refused, render_space
 from structures.enums import Space, SubscriptionMode
 
 space_required = permissions.space_required(Space.FACTURES_EMISES)
@@ -23,8 +23,9 @@ def _deposit(request, deposit_id):
 
 @space_required
 def create(request):
-    if request.space_mode != SubscriptionMode.MODIFICATION or not request.current_structure.is_active:
-        messages.error(request, _("Vous consultez cet espace : vous ne pouvez pas déposer de facture."))
+    refusal = issuing_refused(request)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("invoices:supplier_home")
     form = DepositForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -41,6 +41,16 @@ def returned_unacknowledged(structure) -> QuerySet[Invoice]:
     return issued_by(structure).filter(status__in=workflow.RETURNED_TO_SUPPLIER, rejection_acknowledged=False)
 
 
+# After seven days, taking note of a returned invoice becomes mandatory (domain §1.2, W4).
+ACKNOWLEDGEMENT_DELAY = datetime.timedelta(days=7)
+
+
+def returned_overdue(structure) -> QuerySet[Invoice]:
+    return returned_unacknowledged(structure).filter(
+        status_changed_at__lt=timezone.now() - ACKNOWLEDGEMENT_DELAY
+    )
+
+
 def recipient_to_handle(structure, user=None) -> QuerySet[Invoice]:
     return received_by(structure, user).filter(status__in=workflow.RECIPIENT_TO_HANDLE)
 

@@ -104,7 +104,9 @@ def redis_worker(settings):
     app.conf.broker_url = redis_url
     app.conf.broker_connection_retry_on_startup = True
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["celery", "deposits"]
+        ):
             yield app
     finally:
         app.conf.task_always_eager, app.conf.broker_url = previous

@@ -139,6 +139,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Reading deposited files is slow work: it has its own queue, so that it never delays e-mails and
+# routing (house style §F).
+CELERY_TASK_ROUTES = {"deposits.tasks.*": {"queue": "deposits"}}
 
 # --- Portal -----------------------------------------------------------------
 PORTAL_NAME = "Portail Chorus"

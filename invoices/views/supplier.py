@@ -87,6 +87,7 @@ def home(request):
             "sort": sort_key,
             "returned": returned[:50],
             "returned_count": returned.count(),
+            "overdue": selectors.returned_overdue(structure).exists(),
             "blocked_reason": structure_selectors.saisie_blocked_reason(structure),
         },
     )
@@ -306,10 +307,23 @@ def _add_errors(form, lines, errors):
             form.add_error(target if target in form.fields else None, message)
 
 
+def issuing_refused(request) -> str | None:
+    """Why the user cannot enter or deposit an invoice now, or None."""
+    if request.space_mode != SubscriptionMode.MODIFICATION or not request.current_structure.is_active:
+        return _("Vous consultez cet espace : vous ne pouvez ni saisir ni déposer de facture.")
+    if selectors.returned_overdue(request.current_structure).exists():
+        return _(
+            "Des factures vous ont été renvoyées il y a plus de sept jours : prenez-en connaissance "
+            "avant de saisir ou de déposer une nouvelle facture."
+        )
+    return None
+
+
 @space_required
 def create(request):
-    if request.space_mode != SubscriptionMode.MODIFICATION or not request.current_structure.is_active:
-        messages.error(request, _("Vous consultez cet espace : vous ne pouvez pas saisir de facture."))
+    refusal = issuing_refused(request)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("invoices:supplier_home")
     return _entry(request)
 

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from invoices import services
 from invoices.enums import AttachmentKind, InvoiceStatus
@@ -413,3 +414,21 @@ def test_user_without_the_space_gets_404(client, supplier):
     structure_services.end_subscription(user=outsider, subscription_id=subscription.pk)
     client.force_login(outsider)
     assert client.get("/factures-emises/").status_code == 404
+
+
+def test_returns_older_than_seven_days_must_be_acknowledged_before_a_new_invoice(
+    supplier_client, supplier, recipient, make_invoice
+):
+    invoice = make_invoice()
+    services.process_invoice(
+        actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject", reason="Doublon"
+    )
+    assert supplier_client.get("/factures-emises/saisir/").status_code == 200
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    Invoice.objects.filter(pk=invoice.pk).update(status_changed_at=eight_days_ago)  # set-up: time has passed
+    for path in ("/factures-emises/saisir/", "/factures-emises/depot/"):
+        response = supplier_client.get(path, follow=True)
+        assert response.redirect_chain[-1][0] == "/factures-emises/"
+        assert "plus de sept jours" in response.content.decode()
+    services.acknowledge_return(actor=supplier.gp, structure=supplier, invoice_id=invoice.pk)
+    assert supplier_client.get("/factures-emises/saisir/").status_code == 200
