@@ -93,7 +93,9 @@ class RecipientFields(forms.Form):
         return next(service for service in self.recipient_services if service.pk == service_id)
 
 
-class InvoiceForm(RecipientFields, PortalForm):
+class CadreFields(forms.Form):
+    """The cadre de facturation and, for A9/A12, the validator structure (entry and deposit)."""
+
     cadre = forms.ChoiceField(label=_("Cadre de facturation"), choices=Cadre.choices, initial=Cadre.A1)
     validator_identifier = forms.CharField(
         label=_("SIRET de la structure valideur"),
@@ -101,6 +103,18 @@ class InvoiceForm(RecipientFields, PortalForm):
         required=False,
         help_text=_("Obligatoire pour A9 (le titulaire) et A12 (le mandataire)."),
     )
+    validator = None
+
+    def clean_validator_identifier(self):
+        identifier = compact_identifier(self.cleaned_data["validator_identifier"])
+        if identifier:
+            self.validator = Structure.objects.active().filter(identifier=identifier).first()
+            if self.validator is None:
+                raise forms.ValidationError(_("Aucune structure active du portail n'a cet identifiant."))
+        return identifier
+
+
+class InvoiceForm(CadreFields, RecipientFields, PortalForm):
     recipient_is_state = forms.ChoiceField(
         label=_("Le destinataire est-il l'État ?"), choices=YES_NO, initial="NON", widget=forms.RadioSelect
     )
@@ -177,22 +191,13 @@ class InvoiceForm(RecipientFields, PortalForm):
         self.fields["bank_account"].queryset = supplier.bank_accounts.filter(status=BankAccountStatus.VALID)
         self.setup_recipient()
 
-    def clean_validator_identifier(self):
-        identifier = compact_identifier(self.cleaned_data["validator_identifier"])
-        self.validator = None
-        if identifier:
-            self.validator = Structure.objects.active().filter(identifier=identifier).first()
-            if self.validator is None:
-                raise forms.ValidationError(_("Aucune structure active du portail n'a cet identifiant."))
-        return identifier
-
     def service_data(self) -> dict:
         """The header as services.save_draft takes it."""
         data = self.cleaned_data
         service = data.get("recipient_service")
         return {
             "cadre": data["cadre"],
-            "validator_id": self.validator.pk if getattr(self, "validator", None) else None,
+            "validator_id": self.validator.pk if self.validator else None,
             "recipient_id": self.recipient.pk if data.get("recipient_identifier") else None,
             "recipient_service_id": service.pk if service else None,
             "recipient_is_state": data["recipient_is_state"] == "OUI",

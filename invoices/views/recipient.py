@@ -45,6 +45,7 @@ def _render(request, template, context=None, *, status=200):
         "space_title": _("Factures reçues"),
         "can_process": _can_process(request),
         "columns": list_columns("recipient"),
+        "side": "recipient",
         **(context or {}),
     }
     return render(request, template, context, status=status)
@@ -92,7 +93,7 @@ def search(request):
         return csv_export(queryset, "factures-recues")
     return _render(
         request,
-        "invoices/recipient/search.html",
+        "invoices/search.html",
         {
             "form": form,
             "page_obj": paginate(request, queryset, per_page),

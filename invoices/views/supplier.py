@@ -60,6 +60,7 @@ def render_space(request, template, context=None, *, status=200):
         "can_write": request.space_mode == SubscriptionMode.MODIFICATION
         and request.current_structure.is_active,
         "columns": list_columns("supplier"),
+        "side": "supplier",
         **(context or {}),
     }
     return render(request, template, context, status=status)
@@ -103,7 +104,7 @@ def search(request):
         return csv_export(queryset, "factures-emises")
     return render_space(
         request,
-        "invoices/supplier/search.html",
+        "invoices/search.html",
         {"form": form, "page_obj": paginate(request, queryset, per_page), "sort": sort_key},
         status=422 if form.errors else 200,
     )
@@ -389,7 +390,6 @@ def detail(request, invoice_id):
         {
             "invoice": invoice,
             "abilities": permissions.supplier_abilities(request.user, request.current_structure, invoice),
-            "side": "supplier",
             **_history(invoice),
         },
     )

@@ -10,19 +10,9 @@ import pytest
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
 from structures import services as structure_services
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Motdepasse-Solide-1"
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_selector("[data-testid=connected-user]")
 
 
 def alerts(page) -> str:

@@ -3,20 +3,10 @@
 import pytest
 
 from structures import services
+from tests.browser.helpers import log_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Motdepasse-Solide-1"
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_selector("[data-testid=connected-user]")
 
 
 def test_manager_approves_attachment_request(page, manager):
