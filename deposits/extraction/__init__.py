@@ -1,0 +1,109 @@
+"""Reading a deposited invoice file: what it is, what it says, whether it is valid. No Django here:
+the deposits worker calls `extract()` and pre-fills the form with the result.
+
+Choices:
+- The content decides the format, not the name; a name that says otherwise is refused
+  (`extension_mismatch`), so that nobody deposits a PDF believing it is an XML.
+- A PDF without a text layer (a scan) is not an error: Chorus Pro lets the supplier deposit it and
+  type the data. The result then has no fields and `no_text_layer=True`.
+- A Factur-X is read from its XML; its PDF text is not read at all.
+"""
+
+import warnings
+
+from deposits.extraction import pdf, structured, validation, xmlsafe
+from deposits.extraction.result import ExtractionError, ExtractionResult, Finding, ValidationReport
+
+MAX_SIZE = 10 * 1024 * 1024
+
+__all__ = ["ExtractionError", "ExtractionResult", "Finding", "ValidationReport", "extract"]
+
+
+def _kind(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    head = data[:4].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "xml"
+    return None
+
+
+def extract(
+    data: bytes, filename: str, *, validate: bool = True, max_size: int = MAX_SIZE
+) -> ExtractionResult:
+    if not data:
+        raise ExtractionError("empty", "Le fichier est vide.")
+    if len(data) > max_size:
+        raise ExtractionError("too_large", f"Le fichier dépasse {max_size >> 20} Mo.")
+    kind = _kind(data)
+    extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if kind is None:
+        raise ExtractionError("unsupported_format", "Ce fichier n'est ni un PDF ni un XML.")
+    if extension in ("pdf", "xml") and extension != kind:
+        raise ExtractionError(
+            "extension_mismatch",
+            f"Le contenu de ce fichier ne correspond pas à son extension : c'est un {kind.upper()}, "
+            f"pas un {extension.upper()}.",
+        )
+    with warnings.catch_warnings():
+        # PDF libraries warn at every oddity of a malformed file; the result says what matters.
+        warnings.simplefilter("ignore")
+        if kind == "xml":
+            return _from_xml(xmlsafe.parse(data), validate=validate)
+        return _from_pdf(data, validate=validate)
+
+
+def _from_xml(root, *, validate: bool, fmt: str | None = None) -> ExtractionResult:
+    syntax = structured.syntax_of(root)
+    fields, lines, breakdown = structured.read(root, syntax)
+    result = ExtractionResult(format=fmt or syntax, fields=fields, lines=lines, vat_summary=breakdown)
+    result.flavor = "factur-x" if syntax == "cii" else "ubl"
+    if validate:
+        result.validation, result.profile = validation.validate(root, syntax)
+        # Not a rule of the standard (its own examples break it): a warning, shown to the user.
+        for rule, message in structured.line_findings(lines):
+            result.validation.warnings.append(Finding(rule, message, "PORTAIL"))
+    else:
+        level = validation.level_of(root, syntax)
+        result.profile = validation.PROFILE_NAMES.get(level)
+    if result.profile is None:
+        result.profile = fields.get("profile_id")
+    return result
+
+
+def _from_pdf(data: bytes, *, validate: bool) -> ExtractionResult:
+    document = pdf.open_pdf(data)
+    unreadable = None
+    try:
+        embedded = pdf.embedded_xml(data)
+        if embedded is not None:
+            try:
+                root = xmlsafe.parse(embedded[1])
+            except ExtractionError as error:
+                if error.code == "unsafe_xml":
+                    raise
+                # A Factur-X whose XML cannot be read is still a PDF invoice: read its text.
+                unreadable = error
+            else:
+                return _from_xml(root, validate=validate, fmt="facturx")
+        lines, with_text = pdf.read_lines(document)
+    finally:
+        document.close()
+    result = ExtractionResult(format="facturx" if unreadable else "pdf", text_layer_pages=with_text)
+    if unreadable is not None:
+        result.validation.errors.append(
+            Finding("XML", f"Les données XML de ce Factur-X sont illisibles : {unreadable.message}", "XML")
+        )
+    if not with_text:
+        result.no_text_layer = True
+        result.validation.warnings.append(
+            Finding(
+                "PDF-TEXTE",
+                "Ce PDF ne contient pas de texte (document numérisé ?) : il peut être déposé, mais ses "
+                "données devront être saisies.",
+                "PDF",
+            )
+        )
+        return result
+    result.fields, result.sources = pdf.recognise(lines)
+    return result

@@ -1,0 +1,71 @@
+"""What the extraction returns, and how it says no."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+class ExtractionError(Exception):
+    """The file cannot be read as an invoice. `code` is stable, `message` is for the user."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    message: str
+    layer: str  # XML, XSD, EN16931, FACTURX, BR-FR, VALIDATOR
+
+
+@dataclass
+class ValidationReport:
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    return value
+
+
+@dataclass
+class ExtractionResult:
+    format: str  # "pdf", "facturx", "cii" or "ubl"
+    profile: str | None = None
+    flavor: str | None = None
+    fields: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+    vat_summary: list = field(default_factory=list)
+    # PDF only: for each field, the text it was read from.
+    sources: dict = field(default_factory=dict)
+    validation: ValidationReport = field(default_factory=ValidationReport)
+    text_layer_pages: int = 0
+    no_text_layer: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "format": self.format,
+            "profile": self.profile,
+            "fields": _json({key: value for key, value in self.fields.items() if value not in (None, "")}),
+            "lines": _json(self.lines),
+            "vat_summary": _json(self.vat_summary),
+            "validation": {
+                "errors": [{"rule": f.rule, "message": f.message} for f in self.validation.errors],
+                "warnings": [{"rule": f.rule, "message": f.message} for f in self.validation.warnings],
+            },
+        }
