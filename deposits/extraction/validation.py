@@ -171,3 +171,16 @@ def validate(root, syntax: str, *, french_rules: bool = True) -> tuple[Validatio
     if french_rules and level in ("en16931", "extended", "extended-ctc-fr"):
         _run(BR_FR[syntax], text, report, "BR-FR", only_warnings=True)
     return report, PROFILE_NAMES.get(level)
+
+
+def validate_xml(data: bytes, *, french_rules: bool = True) -> ValidationReport:
+    """The report of an invoice XML given as bytes: refused XML is an error of the XML layer."""
+    from deposits.extraction import structured, xmlsafe
+    from deposits.extraction.result import ExtractionError
+
+    try:
+        root = xmlsafe.parse(data)
+        syntax = structured.syntax_of(root)
+    except ExtractionError as error:
+        return ValidationReport(errors=[Finding("XML", error.message, "XML")])
+    return validate(root, syntax, french_rules=french_rules)[0]
