@@ -3,7 +3,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
 from choruspro.settings.base import *  # noqa: E402,F403
-from choruspro.settings.base import BASE_DIR, DATABASES  # noqa: E402
+from choruspro.settings.base import BASE_DIR, DATABASES, env  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,8 +12,9 @@ DEV_OUTBOX = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
-# Unit tests run tasks in-process; tests/test_backends.py starts a real worker on Redis.
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process; the worker tests start real workers on Redis, and a worker
+# process started by a test sets this to false.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

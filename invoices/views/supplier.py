@@ -157,7 +157,8 @@ def _mark_read_fields(form, item):
         )
         if source:
             note = format_html("{} {}", note, _("« %(text)s »") % {"text": source})
-        form.fields[field_name].help_text = format_html("{} {}", note, form.fields[field_name].help_text)
+        # The bound field keeps its own copy of the help text (made when the form was built).
+        form[field_name].help_text = format_html("{} {}", note, form.fields[field_name].help_text)
 
 
 def _preview_totals(form, lines):
