@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench-annuaire: $(STAMP)
 
 bench-lists: $(STAMP)
 	$(BIN)/python -m benchmarks.lists
+
+bench-deposits: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.deposits
 
 clean:
 	rm -rf var $(VENV)

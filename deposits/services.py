@@ -246,7 +246,8 @@ def process_item(*, item_id: int) -> None:
         with item.file.open("rb") as handle:
             data = handle.read()
         try:
-            result = extract(data, item.file_name)
+            # The French rules only give warnings, which a lot's report does not show.
+            result = extract(data, item.file_name, french_rules=item.deposit.kind == DepositKind.UNIT)
         except ExtractionError as error:
             _close(item, ItemOutcome.REJECTED, error.message)
             return
@@ -416,6 +417,9 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
     """Once every file is read, the deposit takes its final state (domain §4.2)."""
     deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
     if deposit is None or deposit.status in FINISHED:
+        return deposit
+    # Called after each file of a lot: the cheap question first.
+    if deposit.items.filter(outcome=ItemOutcome.PENDING).exists():
         return deposit
     outcomes = list(deposit.items.values_list("outcome", flat=True))
     if not outcomes or ItemOutcome.PENDING in outcomes:

@@ -17,21 +17,11 @@ from accounts.enums import NotificationPreference
 from invoices import permissions
 from invoices.enums import InvoiceStatus
 from invoices.models import InvoiceStatusChange, Notification
-from structures.enums import MembershipStatus, Role, Space
-from structures.models import Membership
+from structures.enums import Role, Space
 
 # What a recipient structure hears about: an invoice arriving, or coming back completed.
 RECIPIENT_EVENTS = frozenset({InvoiceStatus.MADE_AVAILABLE, InvoiceStatus.COMPLETED})
 DIGEST_WINDOW = datetime.timedelta(days=2)
-
-
-def _members(structure, space):
-    memberships = Membership.objects.filter(
-        structure=structure, status=MembershipStatus.ACTIVE
-    ).select_related("user")
-    for membership in memberships:
-        if membership.user.is_active and permissions.space_mode(membership.user, structure, space):
-            yield membership
 
 
 def _wants_email_now(membership) -> bool:
@@ -76,15 +66,15 @@ def notify_status_change(change_id: int) -> None:
         "invoice": invoice,
         "url": _portal_url("invoices:supplier_detail", invoice.pk),
     }
-    for membership in _members(invoice.supplier, Space.FACTURES_EMISES):
+    for membership in permissions.members_with_space(invoice.supplier, Space.FACTURES_EMISES):
         notification = _create(membership.user, change)
         if notification is not None and _wants_email_now(membership):
             _send(membership.user, "status_change", context)
             Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     if change.to_status in RECIPIENT_EVENTS and invoice.recipient_id:
         # In-app only for the recipient's people, limited to the services they work for.
-        for membership in _members(invoice.recipient, Space.FACTURES_RECUES):
-            services = permissions.service_scope(membership.user, invoice.recipient)
+        for membership in permissions.members_with_space(invoice.recipient, Space.FACTURES_RECUES):
+            services = permissions.service_scope(membership.user, invoice.recipient, membership)
             if services is None or invoice.recipient_service in services:
                 _create(membership.user, change)
 

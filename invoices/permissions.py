@@ -12,29 +12,48 @@ from structures.models import Membership, SpaceSubscription
 
 
 def _membership(user, structure):
-    return (
-        Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE)
-        .prefetch_related("services")
-        .first()
-    )
+    return Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).first()
+
+
+def _mode(membership, subscription_mode, opened: bool) -> str | None:
+    """Managers have modification rights on their structure's opened spaces; others have the mode
+    of their active subscription."""
+    if membership.role in MANAGER_ROLES:
+        return SubscriptionMode.MODIFICATION if subscription_mode or opened else None
+    return subscription_mode
 
 
 def space_mode(user, structure, space) -> str | None:
-    """CONSULTATION, MODIFICATION or None: the user's right on a space for the structure.
-    Managers have modification rights on their structure's opened spaces."""
+    """CONSULTATION, MODIFICATION or None: the user's right on a space for the structure."""
     membership = _membership(user, structure)
     if membership is None:
         return None
-    subscription = SpaceSubscription.objects.filter(
-        user=user, structure=structure, space=space, status=SubscriptionStatus.ACTIVE
-    ).first()
-    if membership.role in MANAGER_ROLES:
-        return (
-            SubscriptionMode.MODIFICATION
-            if subscription or structure.opened_spaces.filter(space=space).exists()
-            else None
+    subscription_mode = (
+        SpaceSubscription.objects.filter(
+            user=user, structure=structure, space=space, status=SubscriptionStatus.ACTIVE
         )
-    return subscription.mode if subscription else None
+        .values_list("mode", flat=True)
+        .first()
+    )
+    opened = membership.role in MANAGER_ROLES and structure.opened_spaces.filter(space=space).exists()
+    return _mode(membership, subscription_mode, opened)
+
+
+def members_with_space(structure, space) -> list:
+    """The structure's active members who can use the space, with their services prefetched:
+    three queries whatever their number (notifications go to all of them)."""
+    memberships = list(
+        Membership.objects.filter(structure=structure, status=MembershipStatus.ACTIVE, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("services")
+    )
+    modes = dict(
+        SpaceSubscription.objects.filter(
+            structure=structure, space=space, status=SubscriptionStatus.ACTIVE
+        ).values_list("user_id", "mode")
+    )
+    opened = structure.opened_spaces.filter(space=space).exists()
+    return [m for m in memberships if _mode(m, modes.get(m.user_id), opened)]
 
 
 def can_issue(user, structure) -> bool:
@@ -51,9 +70,9 @@ def can_process(user, structure) -> bool:
     )
 
 
-def service_scope(user, structure):
+def service_scope(user, structure, membership=None):
     """Services a plain user is restricted to on the recipient side (None = whole structure)."""
-    membership = _membership(user, structure)
+    membership = membership or _membership(user, structure)
     if membership is None or membership.role in MANAGER_ROLES:
         return None
     services = list(membership.services.all())

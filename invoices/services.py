@@ -142,7 +142,7 @@ def _require_issuer(actor, structure):
 # --- Drafts -------------------------------------------------------------------------------------
 
 
-def _set_lines_and_totals(invoice: Invoice, lines: list[dict]):
+def _set_lines_and_totals(invoice: Invoice, lines: list[dict], *, new: bool = False):
     inputs = [
         computations.LineInput(
             quantity=Decimal(line["quantity"]),
@@ -159,7 +159,8 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict]):
     totals = computations.compute(
         inputs, global_discount=invoice.global_discount or Decimal(0), amount_due=override
     )
-    invoice.lines.all().delete()
+    if not new:
+        invoice.lines.all().delete()
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             invoice=invoice,
@@ -175,7 +176,8 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict]):
         )
         for index, line in enumerate(lines, 1)
     )
-    invoice.vat_lines.all().delete()
+    if not new:
+        invoice.vat_lines.all().delete()
     InvoiceVatLine.objects.bulk_create(
         InvoiceVatLine(invoice=invoice, rate=rate, base=base, vat=vat)
         for rate, (base, vat) in totals.vat_summary.items()
@@ -225,7 +227,7 @@ def save_draft(
     if temporary:
         invoice.number = f"BROUILLON-{invoice.pk}"[:20]
         invoice.save(update_fields=["number"])
-    _set_lines_and_totals(invoice, lines)
+    _set_lines_and_totals(invoice, lines, new=invoice_id is None)
     _add_files(invoice, _check_files(invoice, files), actor)
     if invoice_id is None:
         InvoiceStatusChange.objects.create(

@@ -29,7 +29,7 @@ def _kind(data: bytes) -> str | None:
 
 
 def extract(
-    data: bytes, filename: str, *, validate: bool = True, max_size: int = MAX_SIZE
+    data: bytes, filename: str, *, validate: bool = True, french_rules: bool = True, max_size: int = MAX_SIZE
 ) -> ExtractionResult:
     if not data:
         raise ExtractionError("empty", "Le fichier est vide.")
@@ -48,18 +48,19 @@ def extract(
     with warnings.catch_warnings():
         # PDF libraries warn at every oddity of a malformed file; the result says what matters.
         warnings.simplefilter("ignore")
+        checks = {"validate": validate, "french_rules": french_rules}
         if kind == "xml":
-            return _from_xml(xmlsafe.parse(data), validate=validate)
-        return _from_pdf(data, validate=validate)
+            return _from_xml(xmlsafe.parse(data), **checks)
+        return _from_pdf(data, **checks)
 
 
-def _from_xml(root, *, validate: bool, fmt: str | None = None) -> ExtractionResult:
+def _from_xml(root, *, validate: bool, french_rules: bool, fmt: str | None = None) -> ExtractionResult:
     syntax = structured.syntax_of(root)
     fields, lines, breakdown = structured.read(root, syntax)
     result = ExtractionResult(format=fmt or syntax, fields=fields, lines=lines, vat_summary=breakdown)
     result.flavor = "factur-x" if syntax == "cii" else "ubl"
     if validate:
-        result.validation, result.profile = validation.validate(root, syntax)
+        result.validation, result.profile = validation.validate(root, syntax, french_rules=french_rules)
         # Not a rule of the standard (its own examples break it): a warning, shown to the user.
         for rule, message in structured.line_findings(lines):
             result.validation.warnings.append(Finding(rule, message, "PORTAIL"))
@@ -71,7 +72,7 @@ def _from_xml(root, *, validate: bool, fmt: str | None = None) -> ExtractionResu
     return result
 
 
-def _from_pdf(data: bytes, *, validate: bool) -> ExtractionResult:
+def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionResult:
     document = pdf.open_pdf(data)
     unreadable = None
     try:
@@ -85,7 +86,7 @@ def _from_pdf(data: bytes, *, validate: bool) -> ExtractionResult:
                 # A Factur-X whose XML cannot be read is still a PDF invoice: read its text.
                 unreadable = error
             else:
-                return _from_xml(root, validate=validate, fmt="facturx")
+                return _from_xml(root, validate=validate, french_rules=french_rules, fmt="facturx")
         lines, with_text = pdf.read_lines(document)
     finally:
         document.close()
