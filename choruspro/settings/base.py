@@ -142,6 +142,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Reading deposited files is slow work: it has its own queue, so that it never delays e-mails and
 # routing (house style §F).
 CELERY_TASK_ROUTES = {"deposits.tasks.*": {"queue": "deposits"}}
+# A new pool process compiles the validation stylesheets before it reports ready (seconds on a
+# busy machine): the default 4 s would have it killed and restarted in a loop.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 
 # --- Portal -----------------------------------------------------------------
 PORTAL_NAME = "Portail Chorus"

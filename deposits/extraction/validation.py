@@ -65,11 +65,12 @@ def _stylesheet(relative: str):
 
 
 def warm_up() -> None:
-    """Compiles the stylesheets now (at worker start) rather than on the first invoice."""
+    """Compiles the stylesheets of the common profiles now (at worker start) rather than on the
+    first invoice; the rarer ones are compiled when first needed."""
     with _lock:
-        for relative in (*sorted(set(CII_SCHEMATRONS.values())), UBL_SCHEMATRON, *BR_FR.values()):
+        for relative in (CII_SCHEMATRONS["en16931"], UBL_SCHEMATRON, *BR_FR.values()):
             _stylesheet(relative)
-        for relative in (*facturx.facturx.UBL_21_xsd.values(), *facturx.facturx.FACTURX_LEVEL2xsd.values()):
+        for relative in (*facturx.facturx.UBL_21_xsd.values(), facturx.facturx.FACTURX_LEVEL2xsd["en16931"]):
             _schema(relative)
 
 
