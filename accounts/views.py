@@ -390,7 +390,8 @@ def request_membership(request):
     form = None
     structure_id = request.POST.get("structure") or request.GET.get("structure")
     if structure_id:
-        if not str(structure_id).isdigit():
+        # Digits only, and within the database's integer range.
+        if not str(structure_id).isdigit() or len(str(structure_id)) > 18:
             raise Http404
         structure = get_object_or_404(Structure.objects.active(), pk=structure_id)
         form = AttachmentRequestForm(_post(request), services=selectors.active_services(structure))

@@ -62,3 +62,11 @@ def test_not_found_page_is_the_portal_one(client):
     response = client.get("/annuaire/999999/")
     assert response.status_code == 404
     assert "Page non trouvée" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if "999999" in p])
+def test_ids_beyond_the_database_range_are_not_found(client, visitors, path):
+    """A URL id too large for the database's integers is a page that does not exist."""
+    client.force_login(visitors["gestionnaire"])
+    response = client.get(path.replace("999999", "9" * 30))
+    assert response.status_code in (302, 404, 405), response.status_code

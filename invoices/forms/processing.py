@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from choruspro.forms import PortalForm
 from invoices import workflow
 from invoices.forms.entry import RecipientFields
-from invoices.forms.fields import MultipleFileField
+from invoices.forms.fields import MultipleFileField, object_id
 
 # What the recipient reads on the button, per transition (the target status's label is the result).
 PROCESS_LABELS = {
@@ -73,10 +73,9 @@ class InvoiceIdsField(forms.Field):
     def to_python(self, value):
         if not value:
             return []
-        try:
-            ids = sorted({int(item) for item in value})
-        except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        ids = sorted({object_id(item) for item in value})
+        if None in ids:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if len(ids) > self.MAX:
             raise forms.ValidationError(
                 self.error_messages["too_many"], code="too_many", params={"max": self.MAX}

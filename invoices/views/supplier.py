@@ -20,6 +20,7 @@ from invoices.documents import render_deposit_certificate_pdf
 from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
+from invoices.forms.fields import object_id
 from invoices.forms.processing import CompleteForm, RecycleForm
 from invoices.forms.search import SupplierSearchForm
 from invoices.views.common import (
@@ -561,11 +562,12 @@ def acknowledge(request):
     """Prendre connaissance of one or several returned invoices."""
     done = 0
     for value in request.POST.getlist("ids"):
-        if not value.isdigit():
+        invoice_id = object_id(value)
+        if invoice_id is None:
             continue
         try:
             services.acknowledge_return(
-                actor=request.user, structure=request.current_structure, invoice_id=int(value)
+                actor=request.user, structure=request.current_structure, invoice_id=invoice_id
             )
         except InvoiceError:
             continue
