@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("CHORUS_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def _say(text: str = "") -> None:

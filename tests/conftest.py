@@ -3,6 +3,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 
 from invoices import documents
 from invoices import services as invoice_services
@@ -12,6 +13,14 @@ from structures.enums import IdentifierType, StructureKind
 from tests.factories import UserFactory, french_vat_number, valid_siret
 
 _counter = iter(range(500_000, 10_000_000))
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Each test starts in French, the source language, whatever a previous request activated."""
+    translation.activate("fr")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -40,7 +40,8 @@ VAT_RATE_CHOICES = [(str(rate), _rate_label(rate)) for rate in VAT_RATES]
 def find_recipient(identifier: str) -> Structure | None:
     """A public structure of the annuaire by its identifier (the API's `codeDestinataire`)."""
     identifier = compact_identifier(identifier)
-    if not identifier:
+    # Read before the form is validated: only something that can be an identifier is looked up.
+    if not identifier or len(identifier) > 80 or not identifier.isprintable():
         return None
     return annuaire_selectors.public_structures().filter(identifier=identifier).first()
 

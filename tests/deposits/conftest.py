@@ -1,4 +1,5 @@
 import io
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -6,11 +7,28 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.conftest import require_or_skip
+
+
+def _corpus() -> Path:
+    """The public sample invoices: beside the project (../shared/corpus), wherever it is cloned."""
+    candidates = [
+        os.environ.get("CHORUS_CORPUS", ""),
+        Path(__file__).resolve().parents[3] / "shared" / "corpus",
+    ]
+    candidates.append(Path("/work/shared/corpus"))
+    return next(
+        (Path(path) for path in candidates if path and Path(path, "xml-rechnung").is_dir()),
+        Path(candidates[1]),
+    )
+
+
+CORPUS = _corpus()
 
 
 @pytest.fixture
 def corpus():
+    require_or_skip(CORPUS.is_dir(), f"needs the sample invoices of ../shared/corpus ({CORPUS})")
     return CORPUS
 
 
