@@ -36,13 +36,33 @@ def _portal_url(name, *args) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def _create(user, change) -> Notification | None:
-    """The notice, or None when an earlier run already made it."""
+def _create(user_ids: list[int], change) -> set[int]:
+    """The notices of this change for those users; returns the users whose notice this run made
+    (an earlier or concurrent run may have made some)."""
+    existing = set(
+        Notification.objects.filter(change=change, user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+    missing = [user_id for user_id in user_ids if user_id not in existing]
     try:
         with transaction.atomic():
-            return Notification.objects.create(user=user, invoice=change.invoice, change=change)
+            Notification.objects.bulk_create(
+                [
+                    Notification(user_id=user_id, invoice_id=change.invoice_id, change=change)
+                    for user_id in missing
+                ]
+            )
+        return set(missing)
     except IntegrityError:
-        return None
+        # Another run is making them right now: one by one, keep only what is ours.
+        created = set()
+        for user_id in missing:
+            try:
+                with transaction.atomic():
+                    Notification.objects.create(user_id=user_id, invoice_id=change.invoice_id, change=change)
+                created.add(user_id)
+            except IntegrityError:
+                continue
+        return created
 
 
 def _send(user, template: str, context: dict) -> None:
@@ -61,22 +81,27 @@ def notify_status_change(change_id: int) -> None:
     if change is None:
         return
     invoice = change.invoice
-    context = {
-        "change": change,
-        "invoice": invoice,
-        "url": _portal_url("invoices:supplier_detail", invoice.pk),
-    }
-    for membership in permissions.members_with_space(invoice.supplier, Space.FACTURES_EMISES):
-        notification = _create(membership.user, change)
-        if notification is not None and _wants_email_now(membership):
-            _send(membership.user, "status_change", context)
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    suppliers = permissions.members_with_space(invoice.supplier, Space.FACTURES_EMISES)
+    audience = [membership.user_id for membership in suppliers]
     if change.to_status in RECIPIENT_EVENTS and invoice.recipient_id:
         # In-app only for the recipient's people, limited to the services they work for.
         for membership in permissions.members_with_space(invoice.recipient, Space.FACTURES_RECUES):
             services = permissions.service_scope(membership.user, invoice.recipient, membership)
             if services is None or invoice.recipient_service in services:
-                _create(membership.user, change)
+                audience.append(membership.user_id)
+    created = _create(list(dict.fromkeys(audience)), change)
+    context = {
+        "change": change,
+        "invoice": invoice,
+        "url": _portal_url("invoices:supplier_detail", invoice.pk),
+    }
+    mailed = []
+    for membership in suppliers:
+        if membership.user_id in created and _wants_email_now(membership):
+            _send(membership.user, "status_change", context)
+            mailed.append(membership.user_id)
+    if mailed:
+        Notification.objects.filter(change=change, user_id__in=mailed).update(emailed_at=timezone.now())
 
 
 def send_daily_digests() -> int:
