@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "choruspro.settings.dev")
 
@@ -31,3 +31,16 @@ def _compile_stylesheets(**_kwargs):
     from deposits.extraction.validation import warm_up
 
     warm_up()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _keep_database_connection(task=None, **_kwargs):
+    """Celery's own Django fix-up closes the connection around every task (it is told to reuse it,
+    settings.CELERY_DB_REUSE_MAX); Django's rule applies instead, as between requests: a
+    connection is kept for CONN_MAX_AGE unless it broke. Not for eager tasks, which run inside the
+    caller's request or test."""
+    if task is not None and not getattr(task.request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()

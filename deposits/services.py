@@ -399,8 +399,9 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
                 original_data=data,
                 original_totals=filled.original_totals,
             )
+            # Already on a worker: routed in the same transaction rather than by one more task.
             invoice_services.submit_invoice(
-                actor=deposit.created_by, structure=deposit.structure, invoice_id=invoice.pk
+                actor=deposit.created_by, structure=deposit.structure, invoice_id=invoice.pk, route_now=True
             )
     except SubmissionRefused as refused:
         reasons = [message for messages in refused.errors.values() for message in messages]

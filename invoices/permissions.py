@@ -3,12 +3,13 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
 from invoices import workflow
 from invoices.enums import InvoiceStatus
 from structures.enums import MANAGER_ROLES, MembershipStatus, Space, SubscriptionMode, SubscriptionStatus
-from structures.models import Membership, SpaceSubscription
+from structures.models import Membership, OpenedSpace, SpaceSubscription
 
 
 def _membership(user, structure):
@@ -23,37 +24,42 @@ def _mode(membership, subscription_mode, opened: bool) -> str | None:
     return subscription_mode
 
 
+def _with_space(memberships, space):
+    """Memberships annotated with their subscription mode and whether the space is opened on the
+    structure: one query however many they are."""
+    return memberships.annotate(
+        subscription_mode=Subquery(
+            SpaceSubscription.objects.filter(
+                user=OuterRef("user"),
+                structure=OuterRef("structure"),
+                space=space,
+                status=SubscriptionStatus.ACTIVE,
+            ).values("mode")[:1]
+        ),
+        space_opened=Exists(OpenedSpace.objects.filter(structure=OuterRef("structure"), space=space)),
+    )
+
+
 def space_mode(user, structure, space) -> str | None:
     """CONSULTATION, MODIFICATION or None: the user's right on a space for the structure."""
-    membership = _membership(user, structure)
+    membership = _with_space(
+        Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE), space
+    ).first()
     if membership is None:
         return None
-    subscription_mode = (
-        SpaceSubscription.objects.filter(
-            user=user, structure=structure, space=space, status=SubscriptionStatus.ACTIVE
-        )
-        .values_list("mode", flat=True)
-        .first()
-    )
-    opened = membership.role in MANAGER_ROLES and structure.opened_spaces.filter(space=space).exists()
-    return _mode(membership, subscription_mode, opened)
+    return _mode(membership, membership.subscription_mode, membership.space_opened)
 
 
 def members_with_space(structure, space) -> list:
     """The structure's active members who can use the space, with their services prefetched:
-    three queries whatever their number (notifications go to all of them)."""
-    memberships = list(
+    two queries whatever their number (notifications go to all of them)."""
+    memberships = _with_space(
         Membership.objects.filter(structure=structure, status=MembershipStatus.ACTIVE, user__is_active=True)
         .select_related("user")
-        .prefetch_related("services")
+        .prefetch_related("services"),
+        space,
     )
-    modes = dict(
-        SpaceSubscription.objects.filter(
-            structure=structure, space=space, status=SubscriptionStatus.ACTIVE
-        ).values_list("user_id", "mode")
-    )
-    opened = structure.opened_spaces.filter(space=space).exists()
-    return [m for m in memberships if _mode(m, modes.get(m.user_id), opened)]
+    return [m for m in memberships if _mode(m, m.subscription_mode, m.space_opened)]
 
 
 def can_issue(user, structure) -> bool:

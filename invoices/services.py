@@ -415,8 +415,9 @@ def _check_original_totals(invoice: Invoice, add) -> None:
 
 
 @transaction.atomic
-def submit_invoice(*, actor, structure, invoice_id: int) -> Invoice:
-    """Valider et envoyer: every check at once; DEPOSEE, then routed by a worker task."""
+def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False) -> Invoice:
+    """Valider et envoyer: every check at once; DEPOSEE, then routed by a worker task, or in the
+    same transaction when the caller already is one (a lot's file: `route_now`)."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
     if invoice.status != InvoiceStatus.DRAFT:
@@ -430,7 +431,10 @@ def submit_invoice(*, actor, structure, invoice_id: int) -> Invoice:
     _record_action(invoice, InvoiceAction.SUBMIT, actor)
     if invoice.deposit_mode == DepositMode.ENTRY:
         _queue_original(invoice.pk)
-    _queue_routing(invoice.pk)
+    if route_now:
+        _route(invoice)
+    else:
+        _queue_routing(invoice.pk)
     return invoice
 
 
@@ -471,6 +475,11 @@ def _queue_routing(invoice_id):
 def route_invoice(*, invoice_id: int) -> Invoice:
     """System routing DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION; safe to re-run."""
     invoice = _lock(invoice_id)
+    _route(invoice)
+    return invoice
+
+
+def _route(invoice: Invoice) -> None:
     if invoice.status == InvoiceStatus.DEPOSITED:
         _apply_transition(invoice, "route", actor=None, structure=None)
     if invoice.status == InvoiceStatus.ROUTING:
@@ -485,7 +494,6 @@ def route_invoice(*, invoice_id: int) -> Invoice:
             label=_("Mise à disposition de %(target)s") % {"target": target},
             who=_("Portail"),
         )
-    return invoice
 
 
 # --- Documents and attachments --------------------------------------------------------------------

@@ -3,6 +3,8 @@ import os
 import shutil
 
 import pytest
+from celery.signals import task_postrun
+from django.db import connections
 from django.utils import translation
 
 from invoices import documents
@@ -110,6 +112,12 @@ def redis_worker(settings):
 
     from choruspro.celery import app
 
+    def close_connections(**_kwargs):
+        # A worker keeps its connection between tasks (CONN_MAX_AGE); this one runs in a thread of
+        # the test process and must not leave one open on the test database when it stops.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
     previous = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = redis_url
@@ -120,6 +128,7 @@ def redis_worker(settings):
         ):
             yield app
     finally:
+        task_postrun.disconnect(close_connections)
         app.conf.task_always_eager, app.conf.broker_url = previous
 
 

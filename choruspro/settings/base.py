@@ -142,6 +142,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery would otherwise close the database connection before and after each task (a new
+# PostgreSQL backend per task); choruspro/celery.py applies CONN_MAX_AGE instead.
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_TIMEZONE = TIME_ZONE
 # Reading deposited files is slow work: it has its own queue, so that it never delays e-mails and
 # routing (house style §F).
