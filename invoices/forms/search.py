@@ -15,7 +15,12 @@ AMOUNT_KINDS = [("TTC", _("Montant TTC")), ("HT", _("Montant HT")), ("A_PAYER", 
 
 
 class InvoiceSearchForm(PortalForm):
-    number = forms.CharField(label=_("Numéro de facture"), max_length=20, required=False)
+    number = forms.CharField(
+        label=_("Numéro de facture"),
+        help_text=_("Le numéro entier ou son début"),
+        max_length=20,
+        required=False,
+    )
     statuses = forms.MultipleChoiceField(
         label=_("Statuts"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )

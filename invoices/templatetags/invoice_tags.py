@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from invoices.enums import InvoiceStatus
@@ -30,9 +31,16 @@ BADGES = {
 }
 
 
-@register.inclusion_tag("invoices/includes/status_badge.html")
+@register.simple_tag
 def status_badge(status):
-    return {"label": InvoiceStatus(status).label, "kind": BADGES.get(status, ""), "code": status}
+    # Built here rather than from a template: it is rendered on every row of every list.
+    kind = BADGES.get(status, "")
+    return format_html(
+        '<p class="fr-badge fr-badge--sm{}" data-status="{}">{}</p>',
+        f" fr-badge--{kind}" if kind else "",
+        status,
+        InvoiceStatus(status).label,
+    )
 
 
 @register.simple_tag(takes_context=True)

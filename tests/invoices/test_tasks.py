@@ -96,3 +96,16 @@ def test_original_is_generated_by_a_real_worker_on_redis(make_invoice, supplier,
         assert hashlib.sha256(handle.read()).hexdigest() == original.sha256
     services.ensure_original(invoice_id=draft.pk)  # a re-delivered task stores nothing more
     assert draft.attachments.filter(kind=AttachmentKind.PRINCIPAL).count() == 1
+
+
+def test_number_prefix_indexes_exist_on_postgresql():
+    """Migration 0002 gives PostgreSQL the indexes the number prefix search needs; SQLite has none."""
+    require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'invoices_invoice' "
+            "AND indexname LIKE 'invoice_%%_number'"
+        )
+        indexes = dict(cursor.fetchall())
+    assert set(indexes) == {"invoice_supplier_number", "invoice_recipient_number"}
+    assert all("upper((number)::text) text_pattern_ops" in definition for definition in indexes.values())

@@ -356,6 +356,9 @@ def test_search_criteria_sorting_and_csv_export(supplier_client, make_invoice):
     ]  # drafts (no deposit date) come first
     response = supplier_client.get("/factures-emises/rechercher/", {"number": "c-"})
     assert [i.number for i in response.context["page_obj"]] == ["C-3"]
+    # The number is searched from its start (an index serves it on PostgreSQL).
+    response = supplier_client.get("/factures-emises/rechercher/", {"number": "-3"})
+    assert list(response.context["page_obj"]) == []
     response = supplier_client.get(
         "/factures-emises/rechercher/", {"invoice_date_from": "2026-12-01", "invoice_date_to": "2026-11-01"}
     )
