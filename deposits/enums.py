@@ -16,6 +16,15 @@ class DepositFormat(models.TextChoices):
     STRUCTURED = "XML_STRUCTURE", _("XML structuré (UBL ou CII)")
 
 
+class ReadFormat(models.TextChoices):
+    """The format the content turned out to be (the extraction's codes)."""
+
+    PDF = "pdf", _("PDF")
+    FACTURX = "facturx", _("Factur-X")
+    CII = "cii", _("XML CII")
+    UBL = "ubl", _("XML UBL")
+
+
 class FluxStatus(models.TextChoices):
     """States of a deposit (flux) and its processing report (domain §4.2, W34)."""
 

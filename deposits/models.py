@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome
+from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome, ReadFormat
 from invoices.enums import Cadre
 from invoices.models import AppendOnlyModel, Invoice
 from structures.models import Structure
@@ -93,7 +93,7 @@ class DepositItem(models.Model):
     file = models.FileField(_("fichier"), upload_to=item_path, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("taille"), default=0)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
-    format = models.CharField(_("format reconnu"), max_length=10, blank=True)
+    format = models.CharField(_("format reconnu"), max_length=10, blank=True, choices=ReadFormat.choices)
     profile = models.CharField(_("profil"), max_length=100, blank=True)
     outcome = models.CharField(
         _("résultat"), max_length=15, choices=ItemOutcome.choices, default=ItemOutcome.PENDING

@@ -38,7 +38,7 @@ class ProcessForm(PortalForm):
     def __init__(self, *args, transitions=RECIPIENT_TRANSITIONS, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["transition"].choices = [("", "---------")] + [
-            (t.name, f"{PROCESS_LABELS[t.name]} → {t.target.label}") for t in transitions
+            (t.name, _label(PROCESS_LABELS[t.name], t.target.label)) for t in transitions
         ]
 
     def clean(self):
@@ -115,3 +115,8 @@ class CompleteForm(PortalForm):
                 _("Ajoutez une pièce jointe ou un commentaire pour compléter la facture.")
             )
         return data
+
+
+def _label(action, target) -> str:
+    """« Rejeter → Rejetée »; the target alone when the action has its name (« À recycler »)."""
+    return str(target) if str(action) == str(target) else f"{action} → {target}"

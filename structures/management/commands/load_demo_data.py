@@ -11,9 +11,10 @@ from accounts.enums import UserStatus
 from accounts.models import User
 from structures import services
 from structures.enums import IdentifierType, MandateStatus, MembershipStatus, Role, StructureKind
-from structures.models import BillingMandate, Membership, Structure, StructureService
+from structures.models import BankAccount, BillingMandate, Membership, Structure, StructureService
 
 DEMO_PASSWORD = "Demo-Chorus-2026!"
+DEMO_IBAN = "FR7630003000100001234567881"
 
 USERS = {
     "gp.fournisseur@demo.chorus.fr": ("Dupont", "Claire", "Gestionnaire principal du fournisseur"),
@@ -86,6 +87,15 @@ class Command(BaseCommand):
                     user=candidate, structure_id=supplier.pk, message="Je rejoins le service comptabilité."
                 )
             self._mandate(gp, supplier)
+            # Most invoices are paid by transfer, which needs the supplier's bank details.
+            if not BankAccount.objects.filter(structure=supplier).exists():
+                services.add_bank_account(
+                    actor=gp,
+                    structure_id=supplier.pk,
+                    libelle="Compte courant",
+                    iban=DEMO_IBAN,
+                    bic="SOGEFRPP",
+                )
         self._load_annuaire()
         self._load_invoices(supplier, gp, entity, public_gp)
         self._print_accounts(supplier, entity)
