@@ -89,6 +89,10 @@ def upload_problem(*, kind: str, declared_format: str, name: str, data: bytes) -
             return _("Le contenu du fichier ne correspond pas à son extension : ce n'est pas un PDF.")
         if declared_format == DepositFormat.STRUCTURED:
             return _("Ce fichier est un PDF : choisissez « PDF » ou « XML mixte (Factur-X) ».")
+        # A signature dictionary is never compressed (its byte range must be readable as is): its
+        # presence is checked here; the signature's validity is not.
+        if declared_format == DepositFormat.PDF_SIGNED and not (b"/ByteRange" in data and b"/Sig" in data):
+            return _("Ce PDF ne porte pas de signature électronique : choisissez « PDF non signé ».")
     else:
         if not _is_xml(data):
             return _("Le contenu du fichier ne correspond pas à son extension : ce n'est pas un XML.")

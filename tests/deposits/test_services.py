@@ -130,9 +130,24 @@ def test_refused_uploads_say_why_and_store_nothing(supplier):
             deposit(supplier, name, data, fmt=DepositFormat.PDF)
         assert message in refused.value.errors["file"][0]
     with pytest.raises(DepositRefused) as refused:
+        deposit(supplier, "facture.pdf", b"%PDF-1.7\n%%EOF", fmt=DepositFormat.PDF_SIGNED)
+    assert "ne porte pas de signature" in refused.value.errors["file"][0]
+    with pytest.raises(DepositRefused) as refused:
         deposit(supplier, "lot.zip", zip_of({"a.xml": b"<a/>"}), kind=DepositKind.LOT, fmt=DepositFormat.PDF)
     assert "XML mixte" in refused.value.errors["file"][0]
     assert not Deposit.objects.exists()
+
+
+def test_a_signed_pdf_is_deposited_as_such(supplier, django_capture_on_commit_callbacks):
+    from weasyprint import HTML
+
+    pdf = HTML(string="<p>Facture FA-SIGNEE-1</p>").write_pdf()
+    # What a PAdES signer appends: an incremental update holding the signature dictionary.
+    signed = pdf + b"\n99 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
+    signed += b"/ByteRange [0 10 20 30] /Contents <00> >>\nendobj\n%%EOF\n"
+    callbacks = django_capture_on_commit_callbacks
+    made = deposit(supplier, "signee.pdf", signed, fmt=DepositFormat.PDF_SIGNED, callbacks=callbacks)
+    assert made.format == DepositFormat.PDF_SIGNED and made.items.get().outcome == ItemOutcome.DRAFT
 
 
 def test_a_scan_is_deposited_for_the_user_to_type_its_data(supplier, django_capture_on_commit_callbacks):
