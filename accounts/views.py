@@ -32,6 +32,7 @@ from accounts.forms import (
     StructureCreationForm,
     SubscriptionRequestForm,
 )
+from choruspro.forms import object_id
 from structures import selectors as structure_selectors
 from structures import services as structure_services
 from structures.enums import (
@@ -390,10 +391,10 @@ def request_membership(request):
     form = None
     structure_id = request.POST.get("structure") or request.GET.get("structure")
     if structure_id:
-        # Digits only, and within the database's integer range.
-        if not str(structure_id).isdigit() or len(str(structure_id)) > 18:
+        pk = object_id(structure_id)
+        if pk is None:
             raise Http404
-        structure = get_object_or_404(Structure.objects.active(), pk=structure_id)
+        structure = get_object_or_404(Structure.objects.active(), pk=pk)
         form = AttachmentRequestForm(_post(request), services=selectors.active_services(structure))
     context = {"search_form": search_form, "results": results, "structure": structure, "form": form}
     if request.method == "POST":

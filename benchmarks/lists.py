@@ -7,16 +7,14 @@ and Rechercher pages in-process (Django test client: server time, no network): p
 page against the 100 ms target, for a big and an average supplier, a big and an average
 recipient, and a plain user of the big recipient restricted to one service.
 
-It then creates the candidate indexes of candidate_indexes() (Django `models.Index` definitions,
-created by the schema editor exactly as a migration would) and the extended statistics of
-CANDIDATE_STATISTICS, and times the same pages again, so that the table shows what each definition
-is worth before it goes into invoices/models.py. The number criterion is also timed alone, as the
-selector writes it (contains) and as a prefix search; the CSV export of the big supplier in rows/s.
+The schema is the one the migrations make (the list indexes are in invoices/models.py and
+migration 0002); to weigh a new index, add it to the model and compare two runs. The CSV export
+of the big supplier is also timed, in rows/s.
 
 The database is dropped at the end, also on error, Ctrl-C or SIGTERM.
 
 Options: --invoices N (1,000,000), --structures N (2,000), --runs N (up to 40 timed requests per
-page), --no-candidates (current schema only), --explain (EXPLAIN (ANALYZE, BUFFERS) of every query
+page), --explain (EXPLAIN (ANALYZE, BUFFERS) of every query
 of a page that takes --explain-ms or more).
 """
 
@@ -104,73 +102,6 @@ def _insert_select(cursor, model, expressions: dict[str, str], source: str) -> i
     )
     cursor.execute(sql, params)
     return cursor.rowcount
-
-
-# --- Candidate indexes --------------------------------------------------------------------------
-
-
-def candidate_indexes():
-    """The `models.Index` definitions proposed for Invoice.Meta.indexes, as they would be pasted.
-
-    An ascending (x, …, id) index also serves, scanned backwards, the `x DESC NULLS FIRST, id DESC`
-    order selectors.sort() writes; the status lists are sorted so that the generated migration is
-    stable (a frozenset's order changes from one process to the next)."""
-    from django.contrib.postgres.indexes import OpClass
-    from django.db import models
-    from django.db.models import F, OrderBy, Q
-    from django.db.models.functions import Collate, Upper
-    from django.db.models.indexes import IndexExpression
-
-    from invoices import workflow
-
-    # What django.contrib.postgres does in its AppConfig.ready(): without it an OpClass is put
-    # in parentheses and the CREATE INDEX fails. The number indexes need that app installed.
-    IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
-    return (
-        # Rechercher: default sort (date de dépôt), date range, paging, CSV export.
-        models.Index(fields=["supplier", "deposited_at", "id"], name="invoice_supplier_deposited"),
-        models.Index(fields=["recipient", "deposited_at", "id"], name="invoice_recipient_deposited"),
-        # A plain user restricted to services of the recipient.
-        models.Index(fields=["recipient_service", "deposited_at", "id"], name="invoice_service_deposited"),
-        # Rechercher sorted on the amount.
-        models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_ttc"),
-        models.Index(fields=["recipient", "total_ttc", "id"], name="invoice_recipient_ttc"),
-        # Synthèse lists: small partial indexes, so that a structure with few invoices to handle
-        # does not walk all of its invoices to fill a page.
-        models.Index(
-            fields=["supplier", "deposited_at", "id"],
-            condition=Q(status__in=sorted(workflow.SUPPLIER_TO_HANDLE)),
-            name="invoice_supplier_to_handle",
-        ),
-        models.Index(
-            fields=["recipient", "deposited_at", "id"],
-            condition=Q(status__in=sorted(workflow.RECIPIENT_TO_HANDLE)),
-            name="invoice_recipient_to_handle",
-        ),
-        models.Index(
-            fields=["supplier", "status_changed_at", "id"],
-            condition=Q(status__in=sorted(workflow.RETURNED_TO_SUPPLIER), rejection_acknowledged=False),
-            name="invoice_returned_unread",
-        ),
-        # The number criterion as a prefix (number__istartswith); PostgreSQL only (operator class).
-        models.Index(
-            F("supplier"), OpClass(Upper("number"), name="text_pattern_ops"), name="invoice_supplier_number"
-        ),
-        models.Index(
-            F("recipient"), OpClass(Upper("number"), name="text_pattern_ops"), name="invoice_recipient_number"
-        ),
-    )
-
-
-# Not an index, a migration (RunSQL, PostgreSQL only): the planner takes recipient and recipient
-# service as independent and underestimates one service's invoices tenfold, then sorts them all
-# instead of reading invoice_service_deposited in order.
-CANDIDATE_STATISTICS = (
-    (
-        "invoice_recipient_service_dep",
-        "(dependencies) ON recipient_id, recipient_service_id FROM invoices_invoice",
-    ),
-)
 
 
 # --- Data ---------------------------------------------------------------------------------------
@@ -699,36 +630,6 @@ def _time_csv(actor: Actor) -> None:
     )
 
 
-def _time_number_lookups(actors, runs: int) -> None:
-    """The number criterion alone (count + first page, as the list runs them): as the selector
-    writes it (contains, which no B-tree index serves) and as a prefix search."""
-    from invoices import selectors
-
-    _say("\nCritère numéro seul (count + 1re page, ORM, médiane) :")
-    for actor in actors:
-        if actor.side == "supplier":
-            scoped = selectors.issued_by(actor.structure)
-        else:
-            scoped = selectors.received_by(actor.structure, actor.user)
-        latest = scoped.order_by("-pk").first()
-        prefix = latest.number[:-2] if latest else "FA"
-        variants = (
-            ("contient (actuel)", selectors.search(scoped, {"number": prefix})),
-            ("commence par (proposé)", scoped.filter(number__istartswith=prefix)),
-        )
-        figures = []
-        for label, queryset in variants:
-            queryset = selectors.sort(queryset, None)[0]
-            samples = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                total = queryset.count()
-                list(queryset[:20])
-                samples.append((time.perf_counter() - start) * 1000)
-            figures.append(f"{label} {statistics.median(samples):7.1f} ms ({total:,})")
-        _say(f"  {actor.label:<28} {prefix!r:<16} " + " ; ".join(figures))
-
-
 # --- Report -------------------------------------------------------------------------------------
 
 
@@ -760,76 +661,6 @@ def _shorten(sql: str) -> str:
     return ("… FROM " + rest if rest else sql)[:220] + "…"
 
 
-def _compare(before, after) -> None:
-    _say("\nAvant → après les index candidats (ms ; SQL = temps SQL d'une requête capturée)")
-    _say(f"  {'Page':<62} {'SQL':>6} {'p50':>7} {'p95':>7}  →  {'SQL':>6} {'p50':>7} {'p95':>7}")
-    for old, new in zip(before, after, strict=True):
-        _o50, o95, _worst = _percentiles(old.samples)
-        _n50, n95, _worst = _percentiles(new.samples)
-        _say(
-            f"  {old.label:<62} {old.sql_ms:>6.1f} {_o50:>7.1f} {o95:>7.1f}  →  "
-            f"{new.sql_ms:>6.1f} {_n50:>7.1f} {n95:>7.1f}  {_mark(n95)}"
-        )
-
-
-def _create_candidates() -> None:
-    """Creates each candidate with the schema editor, as its migration would, unless the schema
-    already has an index with the same definition (it then went into the model); then the
-    candidate statistics, likewise."""
-    from django.db import connection
-
-    from invoices.models import Invoice
-
-    for index in candidate_indexes():
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index.name])
-            if cursor.fetchone()[0]:
-                _say(f"  {index.name} : déjà dans le schéma")
-                continue
-        with connection.schema_editor() as editor:
-            editor.add_index(Invoice, index)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_size_pretty(pg_relation_size(c.indexrelid)), pg_get_indexdef(c.indexrelid), "
-                "(SELECT string_agg(o.indexrelid::regclass::text, ', ') FROM pg_index AS o "
-                " WHERE o.indrelid = c.indrelid AND o.indexrelid <> c.indexrelid "
-                " AND split_part(pg_get_indexdef(o.indexrelid), ' USING ', 2) "
-                "   = split_part(pg_get_indexdef(c.indexrelid), ' USING ', 2)) "
-                "FROM pg_index AS c WHERE c.indexrelid = %s::regclass",
-                [index.name],
-            )
-            size, definition, twin = cursor.fetchone()
-        if twin:
-            with connection.schema_editor() as editor:
-                editor.remove_index(Invoice, index)
-            _say(f"  {index.name} : déjà présent ({twin})")
-        else:
-            using = definition.split(" USING ", 1)[1]
-            _say(f"  {index.name:<28} {size:>8} {time.perf_counter() - start:5.1f} s  {using}")
-    with connection.cursor() as cursor:
-        for name, body in CANDIDATE_STATISTICS:
-            cursor.execute("SELECT EXISTS (SELECT FROM pg_statistic_ext WHERE stxname = %s)", [name])
-            if cursor.fetchone()[0]:
-                _say(f"  {name} : déjà dans le schéma")
-                continue
-            cursor.execute(f"CREATE STATISTICS {name} {body}")
-            cursor.execute(
-                "SELECT string_agg(o.stxname, ', ') FROM pg_statistic_ext AS c, pg_statistic_ext AS o "
-                "WHERE c.stxname = %s AND o.stxrelid = c.stxrelid AND o.oid <> c.oid "
-                "AND regexp_replace(pg_get_statisticsobjdef(o.oid), '^CREATE STATISTICS \\S+ ', '') "
-                "  = regexp_replace(pg_get_statisticsobjdef(c.oid), '^CREATE STATISTICS \\S+ ', '')",
-                [name],
-            )
-            twin = cursor.fetchone()[0]
-            if twin:
-                cursor.execute(f"DROP STATISTICS {name}")
-                _say(f"  {name} : déjà présent ({twin})")
-            else:
-                _say(f"  {name:<28} CREATE STATISTICS {body}")
-        cursor.execute("ANALYZE invoices_invoice")
-
-
 def _phase(title: str, pages, actors, args) -> None:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     _say(f"\n{title} : requêtes SQL de chaque page… (charge de la machine : {load})")
@@ -841,7 +672,6 @@ def _phase(title: str, pages, actors, args) -> None:
     _time(pages, args.runs)
     _report(f"{title} (objectif p95 ≤ {TARGET_MS:.0f} ms)", pages)
     _time_csv(actors[0])
-    _time_number_lookups([actors[0], actors[2]], min(args.runs, 10))
 
 
 # --- Database -----------------------------------------------------------------------------------
@@ -880,7 +710,6 @@ def main(argv=None) -> int:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--structures", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--no-candidates", action="store_true", help="time the current schema only")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the slow queries")
     parser.add_argument("--explain-ms", type=float, default=10.0)
     args = parser.parse_args(argv)
@@ -919,12 +748,6 @@ def main(argv=None) -> int:
         _login(actors)
         pages = _pages(actors)
         _phase("Schéma actuel", pages, actors, args)
-        if not args.no_candidates:
-            _say("\nIndex candidats (schema_editor.add_index) et statistiques étendues :")
-            _create_candidates()
-            after = _pages(actors)
-            _phase("Avec les index candidats", after, actors, args)
-            _compare(pages, after)
     except KeyboardInterrupt:
         _say("\nInterrompu.")
         return 130

@@ -10,3 +10,11 @@ class PortalForm(DsfrBaseForm):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+def object_id(value) -> int | None:
+    """A primary key from user input, or None: ids out of the database's range are not ids."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text) or None

@@ -15,7 +15,7 @@ from annuaire import selectors as annuaire_selectors
 from invoices import computations
 from invoices.enums import CURRENCIES, VAT_RATES, ExemptionReason, InvoiceType, PaymentMode, VatType
 from invoices.services import NUMBER_PATTERN
-from structures.enums import BankAccountStatus
+from structures.enums import BankAccountStatus, IdentifierType
 
 # BT-81 (UNTDID 4461) → mode de règlement.
 PAYMENT_MODES = {
@@ -134,7 +134,7 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
 def _supplier(fields, structure, structured, out):
     """The file must come from the structure that deposits it."""
     found = _digits(fields.get("supplier_identifier"))
-    if not found or structure.identifier_type != "SIRET":
+    if not found or structure.identifier_type != IdentifierType.SIRET:
         return
     if found not in (structure.identifier, structure.identifier[:9]):
         message = _("Le fichier est émis par l'identifiant %(found)s, pas par votre structure (%(own)s).") % {

@@ -23,6 +23,13 @@ def items_of(deposit) -> QuerySet[DepositItem]:
     return deposit.items.select_related("invoice").order_by("position")
 
 
+def progress(deposit) -> dict:
+    """How many of the deposit's files are read, out of how many: one query, for the poll."""
+    return deposit.items.aggregate(
+        total=Count("pk"), done=Count("pk", filter=~Q(outcome=ItemOutcome.PENDING))
+    )
+
+
 def item_of_invoice(invoice) -> DepositItem | None:
     """The deposited file an invoice was made from, if any."""
     return DepositItem.objects.filter(invoice=invoice).select_related("deposit").first()

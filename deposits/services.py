@@ -106,8 +106,9 @@ def create_deposit(
     *, actor, structure, kind: str, declared_format: str, cadre: str, validator, upload
 ) -> Deposit:
     """Dépôt facture: stores the file once (SHA-256 recorded) and hands it to a worker."""
-    if not invoice_permissions.can_issue(actor, structure):
-        raise DepositError(_("Vous n'avez pas le droit de déposer des factures pour cette structure."))
+    refusal = invoice_services.new_invoice_refusal(actor, structure)
+    if refusal:
+        raise DepositError(refusal)
     if cadre in CADRES_WITH_VALIDATOR and validator is None:
         raise DepositRefused(
             {"validator_identifier": [_("Pour A9 et A12, la structure valideur est obligatoire.")]}
@@ -295,6 +296,23 @@ def _structured(item: DepositItem, result) -> bool:
     return result.format in ("facturx", "cii", "ubl") and not item.errors
 
 
+def _draft_arguments(item: DepositItem, filled, data: bytes, *, structured: bool) -> dict:
+    """What `create_deposited_draft` needs for this file; a structured invoice keeps its own totals
+    to compare with the portal's, and the file stays attached under its name (≤ 50 characters,
+    extension kept)."""
+    return {
+        "actor": item.deposit.created_by,
+        "structure": item.deposit.structure,
+        "data": filled.data,
+        "lines": filled.lines,
+        "amount_due": filled.amount_due,
+        "deposit_mode": DepositMode.STRUCTURED if structured else DepositMode.PDF,
+        "original_name": attachment_rules.clean_name(item.file_name)[-50:],
+        "original_data": data,
+        "original_totals": filled.original_totals if structured else None,
+    }
+
+
 def _make_draft(item: DepositItem, result, data: bytes) -> None:
     deposit = item.deposit
     if result.format in ("cii", "ubl") and item.errors:
@@ -333,17 +351,7 @@ def _make_draft(item: DepositItem, result, data: bytes) -> None:
             ),
         )
     messages += filled.blocking
-    arguments = {
-        "actor": deposit.created_by,
-        "structure": deposit.structure,
-        "data": filled.data,
-        "lines": filled.lines,
-        "amount_due": filled.amount_due,
-        "deposit_mode": DepositMode.STRUCTURED if structured else DepositMode.PDF,
-        "original_name": item.file_name[-50:] if len(item.file_name) > 50 else item.file_name,
-        "original_data": data,
-        "original_totals": filled.original_totals if structured else None,
-    }
+    arguments = _draft_arguments(item, filled, data, structured=structured)
     try:
         with transaction.atomic():
             invoice = invoice_services.create_deposited_draft(**arguments)
@@ -393,15 +401,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
     try:
         with transaction.atomic():
             invoice = invoice_services.create_deposited_draft(
-                actor=deposit.created_by,
-                structure=deposit.structure,
-                data=filled.data,
-                lines=filled.lines,
-                amount_due=filled.amount_due,
-                deposit_mode=DepositMode.STRUCTURED,
-                original_name=attachment_rules.clean_name(item.file_name)[-50:],
-                original_data=data,
-                original_totals=filled.original_totals,
+                **_draft_arguments(item, filled, data, structured=True)
             )
             # Already on a worker: routed in the same transaction rather than by one more task.
             invoice_services.submit_invoice(
@@ -427,7 +427,7 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
     if deposit.items.filter(outcome=ItemOutcome.PENDING).exists():
         return deposit
     outcomes = list(deposit.items.values_list("outcome", flat=True))
-    if not outcomes or ItemOutcome.PENDING in outcomes:
+    if not outcomes:
         return deposit
     done = sum(outcome in (ItemOutcome.SENT, ItemOutcome.DRAFT) for outcome in outcomes)
     if done == len(outcomes):

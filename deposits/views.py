@@ -11,7 +11,7 @@ from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
 from invoices import permissions
 from invoices.views.common import file_download, paginate
-from invoices.views.supplier import issuing_refused, render_space
+from invoices.views.supplier import new_invoice_allowed, render_space
 from structures.enums import Space, SubscriptionMode
 
 space_required = permissions.space_required(Space.FACTURES_EMISES)
@@ -22,11 +22,8 @@ def _deposit(request, deposit_id):
 
 
 @space_required
+@new_invoice_allowed
 def create(request):
-    refusal = issuing_refused(request)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("invoices:supplier_home")
     form = DepositForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -66,12 +63,15 @@ def deposit_list(request):
 def detail(request, deposit_id):
     """The deposit and its compte rendu; while it is processed, htmx refreshes the progress."""
     deposit = _deposit(request, deposit_id)
+    finished, is_lot = deposit.status in FINISHED, deposit.kind == DepositKind.LOT
     context = {
         "deposit": deposit,
-        "items": selectors.items_of(deposit),
-        "finished": deposit.status in FINISHED,
+        # A lot's report is rendered once it is complete, not every second while it is read.
+        "items": selectors.items_of(deposit) if finished or not is_lot else (),
+        "progress": None if finished else selectors.progress(deposit),
+        "finished": finished,
         "stuck": services.is_stuck(deposit),
-        "is_lot": deposit.kind == DepositKind.LOT,
+        "is_lot": is_lot,
         "can_write": request.space_mode == SubscriptionMode.MODIFICATION,
     }
     if request.htmx:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import attachments as attachment_rules
-from invoices import computations, permissions, workflow
+from invoices import computations, permissions, selectors, workflow
 from invoices.enums import (
     CADRES_WITH_VALIDATOR,
     AttachmentKind,
@@ -139,6 +139,25 @@ def _require_issuer(actor, structure):
         )
 
 
+def new_invoice_refusal(actor, structure) -> str | None:
+    """Why `actor` may not enter or deposit a new invoice for `structure` now, or None."""
+    if not permissions.can_issue(actor, structure):
+        return _("Vous consultez cet espace : vous ne pouvez ni saisir ni déposer de facture.")
+    # Taking note of a return becomes mandatory after seven days (domain §1.2, W4).
+    if selectors.returned_overdue(structure).exists():
+        return _(
+            "Des factures vous ont été renvoyées il y a plus de sept jours : prenez-en connaissance "
+            "avant de saisir ou de déposer une nouvelle facture."
+        )
+    return None
+
+
+def require_new_invoice_allowed(actor, structure) -> None:
+    refusal = new_invoice_refusal(actor, structure)
+    if refusal:
+        raise InvoiceNotAllowed(refusal)
+
+
 # --- Drafts -------------------------------------------------------------------------------------
 
 
@@ -203,6 +222,20 @@ def save_draft(
 ) -> Invoice:
     """Enregistrer: creates or updates a draft (temporary number when none is given), with its
     new complementary attachments; a refused file refuses the whole save."""
+    if invoice_id is None:
+        require_new_invoice_allowed(actor, structure)
+    return _save_draft(
+        actor=actor,
+        structure=structure,
+        data=data,
+        lines=lines,
+        invoice_id=invoice_id,
+        amount_due=amount_due,
+        files=files,
+    )
+
+
+def _save_draft(*, actor, structure, data, lines, invoice_id=None, amount_due=None, files=()) -> Invoice:
     _require_issuer(actor, structure)
     if invoice_id is None:
         invoice = Invoice(supplier=structure, created_by=actor, status=InvoiceStatus.DRAFT)
@@ -564,8 +597,9 @@ def create_deposited_draft(
     original_data: bytes,
     original_totals: dict | None = None,
 ) -> Invoice:
-    """A draft pre-filled from a deposited file, which stays attached as the legal original."""
-    invoice = save_draft(actor=actor, structure=structure, data=data, lines=lines, amount_due=amount_due)
+    """A draft pre-filled from a deposited file, which stays attached as the legal original. The
+    new-invoice rules were applied when the file was deposited (`deposits.services.create_deposit`)."""
+    invoice = _save_draft(actor=actor, structure=structure, data=data, lines=lines, amount_due=amount_due)
     invoice.deposit_mode = deposit_mode
     invoice.original_totals = original_totals
     invoice.save(update_fields=["deposit_mode", "original_totals", "updated_at"])
@@ -665,8 +699,6 @@ def process_invoice(
         raise InvoiceNotAllowed(
             _("Vous n'avez pas le droit de traiter les factures reçues de cette structure.")
         )
-    from invoices import selectors
-
     if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
         raise InvoiceError(_("Facture introuvable."))
     invoice = _lock(invoice_id, recipient=structure)
@@ -712,8 +744,6 @@ def process_invoices(
 ) -> BatchOutcome:
     """Traiter several invoices at once: each in its own transaction (one refusal does not undo
     the others), re-read through the actor's scope; every outcome is reported."""
-    from invoices import selectors
-
     outcome = BatchOutcome()
     scoped = selectors.received_by(structure, actor).filter(pk__in=invoice_ids)
     numbers = dict(scoped.values_list("pk", "number"))
@@ -742,8 +772,6 @@ def process_invoices(
 @transaction.atomic
 def mark_downloaded(*, actor, structure, invoice_id: int) -> None:
     """The recipient downloaded the invoice (`factureTelechargeeParDestinataire`)."""
-    from invoices import selectors
-
     if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
         raise InvoiceError(_("Facture introuvable."))
     invoice = _lock(invoice_id, recipient=structure)

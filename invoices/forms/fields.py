@@ -64,11 +64,3 @@ class MultipleFileField(forms.FileField):
 def compact_identifier(value: str) -> str:
     """A SIRET as typed, with its usual spaces, or pasted with no-break ones."""
     return _SPACES.sub("", value or "")
-
-
-def object_id(value) -> int | None:
-    """A primary key from user input, or None: ids out of the database's range are not ids."""
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        return None
-    return int(text) or None

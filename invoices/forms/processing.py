@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from choruspro.forms import PortalForm
+from choruspro.forms import PortalForm, object_id
 from invoices import workflow
 from invoices.forms.entry import RecipientFields
-from invoices.forms.fields import MultipleFileField, object_id
+from invoices.forms.fields import MultipleFileField
 
 # What the recipient reads on the button, per transition (the target status's label is the result).
 PROCESS_LABELS = {

@@ -2,6 +2,7 @@
 supplier's actions on returned invoices."""
 
 from decimal import Decimal
+from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annuaire import selectors as annuaire_selectors
 from annuaire.forms import AnnuaireSearchForm
+from choruspro.forms import object_id
 from deposits import selectors as deposit_selectors
 from deposits.prefill import FORM_FIELDS
 from invoices import computations, permissions, selectors, services, workflow
@@ -20,7 +22,6 @@ from invoices.documents import render_deposit_certificate_pdf
 from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
-from invoices.forms.fields import object_id
 from invoices.forms.processing import CompleteForm, RecycleForm
 from invoices.forms.search import SupplierSearchForm
 from invoices.views.common import (
@@ -310,24 +311,24 @@ def _add_errors(form, lines, errors):
             form.add_error(target if target in form.fields else None, message)
 
 
-def issuing_refused(request) -> str | None:
-    """Why the user cannot enter or deposit an invoice now, or None."""
-    if request.space_mode != SubscriptionMode.MODIFICATION or not request.current_structure.is_active:
-        return _("Vous consultez cet espace : vous ne pouvez ni saisir ni déposer de facture.")
-    if selectors.returned_overdue(request.current_structure).exists():
-        return _(
-            "Des factures vous ont été renvoyées il y a plus de sept jours : prenez-en connaissance "
-            "avant de saisir ou de déposer une nouvelle facture."
-        )
-    return None
+def new_invoice_allowed(view):
+    """Saisir and Déposer open only when the service allows a new invoice; otherwise the user is
+    told why on the Synthèse."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        refusal = services.new_invoice_refusal(request.user, request.current_structure)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("invoices:supplier_home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @space_required
+@new_invoice_allowed
 def create(request):
-    refusal = issuing_refused(request)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("invoices:supplier_home")
     return _entry(request)
 
 

@@ -8,7 +8,7 @@ import pytest
 from deposits import services
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
-from deposits.models import Deposit
+from deposits.models import Deposit, DepositItem
 from invoices import services as invoice_services
 from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus
 from invoices.models import Invoice
@@ -277,3 +277,26 @@ def test_a_stuck_deposit_can_be_retried(supplier, structured_invoice, django_cap
         FluxStatus.PROCESSING,
         FluxStatus.INTEGRATED,
     ]
+
+
+def test_a_lot_being_read_shows_its_progress_and_its_report_once_finished(
+    client, supplier, structured_invoice
+):
+    lot = zip_of({f"FX-4{n}.pdf": structured_invoice(f"FX-4{n}") for n in range(3)})
+    made = deposit(supplier, "lot.zip", lot, kind=DepositKind.LOT)  # its task has not run yet
+    # Set-up: a worker has read one file of three so far.
+    Deposit.objects.filter(pk=made.pk).update(status=FluxStatus.PROCESSING)
+    for position in range(3):
+        DepositItem.objects.create(
+            deposit=made,
+            position=position,
+            file_name=f"FX-4{position}.pdf",
+            outcome=ItemOutcome.REJECTED if position == 0 else ItemOutcome.PENDING,
+        )
+    client.force_login(supplier.gp)
+    url = f"/factures-emises/depots/{made.pk}/"
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "1 fichier lu sur 3" in polled and "lot-report" not in polled
+    Deposit.objects.filter(pk=made.pk).update(status=FluxStatus.PARTIALLY_INTEGRATED)
+    finished = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="lot-report"' in finished and finished.count("<tr data-file=") == 3

@@ -10,8 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from deposits import services as deposit_services
+from deposits.exceptions import DepositError
 from invoices import services
 from invoices.enums import AttachmentKind, InvoiceStatus
+from invoices.exceptions import InvoiceNotAllowed
 from invoices.models import Invoice
 from structures import services as structure_services
 from structures.enums import Role, Space, SubscriptionMode
@@ -433,5 +436,20 @@ def test_returns_older_than_seven_days_must_be_acknowledged_before_a_new_invoice
         response = supplier_client.get(path, follow=True)
         assert response.redirect_chain[-1][0] == "/factures-emises/"
         assert "plus de sept jours" in response.content.decode()
+    # The services hold the rule, whatever calls them: a new draft, a copy, a deposit.
+    with pytest.raises(InvoiceNotAllowed, match="plus de sept jours"):
+        services.save_draft(actor=supplier.gp, structure=supplier, data={}, lines=[])
+    with pytest.raises(InvoiceNotAllowed, match="plus de sept jours"):
+        services.duplicate_invoice(actor=supplier.gp, structure=supplier, invoice_id=invoice.pk)
+    with pytest.raises(DepositError, match="plus de sept jours"):
+        deposit_services.create_deposit(
+            actor=supplier.gp,
+            structure=supplier,
+            kind="UNITAIRE",
+            declared_format="PDF_NON_SIGNE",
+            cadre="A1_FACTURE_FOURNISSEUR",
+            validator=None,
+            upload=SimpleUploadedFile("facture.pdf", b"%PDF-1.7\n%%EOF"),
+        )
     services.acknowledge_return(actor=supplier.gp, structure=supplier, invoice_id=invoice.pk)
     assert supplier_client.get("/factures-emises/saisir/").status_code == 200
