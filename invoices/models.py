@@ -145,12 +145,22 @@ class Invoice(models.Model):
             # Rechercher: default sort (date de dépôt), date range, paging, CSV export; scanned
             # backwards they also serve the descending sorts.
             models.Index(fields=["supplier", "deposited_at", "id"], name="invoice_supplier_deposited"),
-            models.Index(fields=["recipient", "deposited_at", "id"], name="invoice_recipient_deposited"),
+            # A recipient's lists always ask for the statuses it sees: partial, so that a count
+            # over a date range reads the index alone.
+            models.Index(
+                fields=["recipient", "deposited_at", "id"],
+                condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),
+                name="invoice_recipient_deposited",
+            ),
             models.Index(
                 fields=["recipient_service", "deposited_at", "id"], name="invoice_service_deposited"
             ),
             models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_ttc"),
-            models.Index(fields=["recipient", "total_ttc", "id"], name="invoice_recipient_ttc"),
+            models.Index(
+                fields=["recipient", "total_ttc", "id"],
+                condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),
+                name="invoice_recipient_ttc",
+            ),
             # Synthèse: small partial indexes, so that a structure with few invoices to handle does
             # not walk all of its invoices to fill the page.
             models.Index(

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from invoices import workflow
 from invoices.enums import InvoiceStatus
+from structures import selectors as structure_selectors
 from structures.enums import MANAGER_ROLES, MembershipStatus, Space, SubscriptionMode, SubscriptionStatus
 from structures.models import Membership, OpenedSpace, SpaceSubscription
 
@@ -48,6 +49,12 @@ def space_mode(user, structure, space) -> str | None:
     if membership is None:
         return None
     return _mode(membership, membership.subscription_mode, membership.space_opened)
+
+
+def member_space_mode(membership, space) -> str | None:
+    """space_mode for a membership already read (the request's current one)."""
+    opened, subscriptions = structure_selectors.space_rights(membership)
+    return _mode(membership, subscriptions.get(space), space in opened)
 
 
 def members_with_space(structure, space) -> list:
@@ -118,8 +125,8 @@ def space_required(space):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            structure = getattr(request, "current_structure", None)
-            mode = space_mode(request.user, structure, space) if structure is not None else None
+            membership = getattr(request, "current_membership", None)
+            mode = member_space_mode(membership, space) if membership is not None else None
             if mode is None:
                 raise Http404
             request.space_mode = mode

@@ -20,14 +20,14 @@ def issued_by(structure) -> QuerySet[Invoice]:
     )
 
 
-def received_by(structure, user=None) -> QuerySet[Invoice]:
+def received_by(structure, user=None, membership=None) -> QuerySet[Invoice]:
     """Invoices made available to the recipient structure; a user attached to services sees only
-    those services' invoices."""
+    those services' invoices (`membership`: the user's, when already read)."""
     queryset = Invoice.objects.filter(
         recipient=structure, status__in=workflow.VISIBLE_TO_RECIPIENT
     ).select_related("supplier", "recipient", "recipient_service", "supplier_service")
     if user is not None:
-        services = permissions.service_scope(user, structure)
+        services = permissions.service_scope(user, structure, membership)
         if services is not None:
             queryset = queryset.filter(recipient_service__in=services)
     return queryset
@@ -51,8 +51,8 @@ def returned_overdue(structure) -> QuerySet[Invoice]:
     )
 
 
-def recipient_to_handle(structure, user=None) -> QuerySet[Invoice]:
-    return received_by(structure, user).filter(status__in=workflow.RECIPIENT_TO_HANDLE)
+def recipient_to_handle(structure, user=None, membership=None) -> QuerySet[Invoice]:
+    return received_by(structure, user, membership).filter(status__in=workflow.RECIPIENT_TO_HANDLE)
 
 
 # --- Search (domain §11.2 rechercherFactureParFournisseur / ParRecipiendaire) ---------------------
@@ -141,8 +141,53 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+# What a list row shows (domain §11.2) and what its CSV export adds: a list loads these columns,
+# not the hundred of an invoice and its two parties, which cost a list page a third of its time.
+LIST_FIELDS = (
+    "number",
+    "status",
+    "status_changed_at",
+    "invoice_type",
+    "deposited_at",
+    "invoice_date",
+    "total_ttc",
+    "amount_due",
+    "currency",
+    "numero_engagement",
+    "supplier__identifier",
+    "supplier__raison_sociale",
+    "recipient__identifier",
+    "recipient__raison_sociale",
+    "recipient_service__code",
+)
+EXPORT_FIELDS = (
+    *LIST_FIELDS,
+    "cadre",
+    "supplier_service__code",
+    "total_ht",
+    "total_vat",
+    "contract_number",
+    "deposit_mode",
+    "downloaded_by_recipient",
+)
+
+
+def listed(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """The invoices with only the LIST_FIELDS loaded, their parties joined."""
+    related = {name.split("__")[0] for name in LIST_FIELDS if "__" in name}
+    return queryset.select_related(None).select_related(*related).only(*LIST_FIELDS)
+
+
+def exported(queryset: QuerySet[Invoice]) -> QuerySet:
+    """The invoices as dicts of "id" and the EXPORT_FIELDS: an export of tens of thousands of
+    invoices builds no model instance."""
+    return queryset.values("id", *EXPORT_FIELDS)
+
+
 def sort(queryset: QuerySet[Invoice], key: str | None) -> tuple[QuerySet[Invoice], str]:
-    """Orders by a whitelisted column (`-` for descending); unknown keys fall back to the default."""
+    """A list's invoices (`listed`) ordered by a whitelisted column (`-` for descending); unknown
+    keys fall back to the default."""
+    queryset = listed(queryset)
     key = key if key and key.lstrip("-") in SORTS else DEFAULT_SORT
     descending = key.startswith("-")
     field = SORTS[key.lstrip("-")]

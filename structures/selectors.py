@@ -67,16 +67,27 @@ def opened_spaces(structure) -> set[str]:
     return set(OpenedSpace.objects.filter(structure=structure).values_list("space", flat=True))
 
 
+def space_rights(membership) -> tuple[set[str], dict[str, str]]:
+    """The spaces opened on the member's structure and the member's active subscriptions there
+    (space → mode). Read once per membership object, that is once per request for the current
+    one: the menu and the page's access check both ask."""
+    if not hasattr(membership, "_space_rights"):
+        subscriptions = SpaceSubscription.objects.filter(
+            user_id=membership.user_id, structure_id=membership.structure_id, status=SubscriptionStatus.ACTIVE
+        )
+        membership._space_rights = (
+            opened_spaces(membership.structure_id),
+            dict(subscriptions.values_list("space", "mode")),
+        )
+    return membership._space_rights
+
+
 def usable_spaces(membership) -> list[str]:
     """Spaces the member may use for the structure: opened on it and subscribed (or the role's)."""
     if membership is None:
         return [Space.MON_COMPTE]
-    opened = opened_spaces(membership.structure)
-    subscribed = set(
-        SpaceSubscription.objects.filter(
-            user_id=membership.user_id, structure_id=membership.structure_id, status=SubscriptionStatus.ACTIVE
-        ).values_list("space", flat=True)
-    )
+    opened, subscriptions = space_rights(membership)
+    subscribed = set(subscriptions)
     if membership.role in MANAGER_ROLES:
         subscribed |= MANAGER_SPACES
     allowed = (opened & subscribed) | {Space.MON_COMPTE}

@@ -52,10 +52,29 @@ class InvoiceSearchForm(PortalForm):
 
     # Criteria shown in the always-open part of the form; the rest goes under "more criteria".
     MAIN = ("number", "statuses", "invoice_type")
+    # Values of folded criteria that select nothing: the amount kind alone, the default page size.
+    NEUTRAL = {"amount_kind": "TTC", "per_page": "20"}
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["statuses"].choices = [(status, InvoiceStatus(status).label) for status in statuses]
+
+    def folded_fields(self):
+        return [field for field in self if field.name not in self.MAIN and not field.is_hidden]
+
+    def folded_in_use(self) -> bool:
+        """Whether a folded criterion is set or wrong: the folded part is then shown open, with
+        its fields; otherwise they are loaded when the user opens it (they are most of the form's
+        rendering time, which matters on every list page)."""
+        if not self.is_bound:
+            return False
+        for field in self.folded_fields():
+            if field.errors:
+                return True
+            # Every folded criterion takes one value.
+            if self.data.get(field.name) not in (None, "", self.NEUTRAL.get(field.name)):
+                return True
+        return False
 
     def clean(self):
         data = super().clean()

@@ -1,13 +1,19 @@
-"""Presentation helpers of the invoice screens: one status badge, sortable column headers."""
+"""Presentation helpers of the invoice screens: one status badge, the rows of the invoice lists,
+sortable column headers."""
 
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from invoices.enums import InvoiceStatus
+from invoices.enums import InvoiceStatus, InvoiceType
 
 register = template.Library()
 
@@ -41,6 +47,77 @@ def status_badge(status):
         status,
         InvoiceStatus(status).label,
     )
+
+
+def _day(value) -> str:
+    """dd/mm/yyyy, in local time for a moment; "—" when there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+_SELECT_CELL = (
+    '<td class="fr-cell--fixed"><div class="fr-checkbox-group fr-checkbox-group--sm">'
+    '<input type="checkbox" name="ids" value="{pk}" id="select-{table}-{pk}" form="{form}">'
+    '<label class="fr-label" for="select-{table}-{pk}"><span class="fr-sr-only">{label}</span></label>'
+    "</div></td>"
+)
+_PARTY = '{}<br><span class="fr-text--xs">{}</span>'
+_ROW = (
+    '<tr data-invoice="{number}">{select}<td>{deposited}</td><td>{party}</td><td>{service}</td>'
+    '<td>{type}</td><td><a href="{url}">{number}</a></td><td>{date}</td>'
+    '<td>{badge}<span class="fr-text--xs">{since}</span></td>'
+    '<td class="amount">{ttc}</td><td class="amount">{due} {currency}</td><td>{engagement}</td></tr>'
+)
+
+
+@register.simple_tag
+def invoice_rows(invoices, side, selectable=False, table="list", select_form=""):
+    """The rows of an invoice list (columns of domain §11.2; invoice_table.html has the header).
+
+    Built here rather than in the template: the template engine spent 1.5 ms a row, a third of a
+    list page's time (make bench-lists). Labels are translated once per list, not once per row."""
+    detail = f"invoices:{side}_detail"
+    select_label = _("Sélectionner la facture %(number)s")
+    since = _("depuis le %(date)s")
+    badges = {status: status_badge(status) for status in {invoice.status for invoice in invoices}}
+    types = {code: str(label) for code, label in InvoiceType.choices}
+    rows = []
+    for invoice in invoices:
+        party = invoice.recipient if side == "supplier" else invoice.supplier
+        select = (
+            format_html(
+                _SELECT_CELL,
+                pk=invoice.pk,
+                table=table,
+                form=select_form,
+                label=select_label % {"number": invoice.number},
+            )
+            if selectable
+            else ""
+        )
+        rows.append(
+            format_html(
+                _ROW,
+                number=invoice.number,
+                select=select,
+                deposited=_day(invoice.deposited_at),
+                party=format_html(_PARTY, party.raison_sociale, party.identifier) if party else "—",
+                service=invoice.recipient_service.code if invoice.recipient_service_id else "—",
+                type=types.get(invoice.invoice_type, invoice.invoice_type),
+                url=reverse(detail, args=[invoice.pk]),
+                date=_day(invoice.invoice_date),
+                badge=badges[invoice.status],
+                since=since % {"date": _day(invoice.status_changed_at)},
+                ttc=floatformat(invoice.total_ttc, "2g"),
+                due=floatformat(invoice.amount_due, "2g"),
+                currency=invoice.currency,
+                engagement=invoice.numero_engagement or "—",
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each row is built by format_html
 
 
 @register.simple_tag(takes_context=True)

@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from invoices import selectors, services
+from invoices.enums import DepositMode, InvoiceStatus, InvoiceType
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -22,6 +22,14 @@ def paginate(request, queryset, per_page=DEFAULT_PAGE_SIZE):
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page
+
+
+def more_criteria(request, form):
+    """The folded criteria of a search form, asked for by htmx when the user opens them (the
+    page leaves them out while none is in use), or None when the request is the search itself."""
+    if request.GET.get("criteres") != "plus":
+        return None
+    return render(request, "invoices/includes/more_criteria.html", {"form": form})
 
 
 def run_search(request, form, queryset):
@@ -55,46 +63,54 @@ def _date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-CSV_COLUMNS = (
-    (gettext_lazy("Identifiant portail"), lambda i: i.pk),
-    (gettext_lazy("Numéro de facture"), lambda i: i.number),
-    (gettext_lazy("Type"), lambda i: i.get_invoice_type_display()),
-    (gettext_lazy("Cadre de facturation"), lambda i: i.cadre),
-    (gettext_lazy("Identifiant fournisseur"), lambda i: i.supplier.identifier),
-    (gettext_lazy("Fournisseur"), lambda i: i.supplier.raison_sociale),
-    (gettext_lazy("Service fournisseur"), lambda i: i.supplier_service.code if i.supplier_service_id else ""),
-    (gettext_lazy("Identifiant destinataire"), lambda i: i.recipient.identifier if i.recipient_id else ""),
-    (gettext_lazy("Destinataire"), lambda i: i.recipient.raison_sociale if i.recipient_id else ""),
-    (gettext_lazy("Code service"), lambda i: i.recipient_service.code if i.recipient_service_id else ""),
-    (gettext_lazy("Date de facture"), lambda i: _date(i.invoice_date)),
-    (gettext_lazy("Date de dépôt"), lambda i: _date(i.deposited_at)),
-    (gettext_lazy("Statut"), lambda i: i.status),
-    (gettext_lazy("Libellé du statut"), lambda i: i.get_status_display()),
-    (gettext_lazy("Date du statut"), lambda i: _date(i.status_changed_at)),
-    (gettext_lazy("Montant HT"), lambda i: _amount(i.total_ht)),
-    (gettext_lazy("Montant TVA"), lambda i: _amount(i.total_vat)),
-    (gettext_lazy("Montant TTC"), lambda i: _amount(i.total_ttc)),
-    (gettext_lazy("Net à payer"), lambda i: _amount(i.amount_due)),
-    (gettext_lazy("Devise"), lambda i: i.currency),
-    (gettext_lazy("Numéro de marché"), lambda i: i.contract_number),
-    (gettext_lazy("Numéro d'engagement"), lambda i: i.numero_engagement),
-    (gettext_lazy("Mode de dépôt"), lambda i: i.get_deposit_mode_display()),
-    (
-        gettext_lazy("Téléchargée par le destinataire"),
-        lambda i: _("Oui") if i.downloaded_by_recipient else _("Non"),
-    ),
-)
+def _csv_columns() -> list[tuple[str, object]]:
+    """(title, value of an exported invoice) of the export, in the active language. Labels are
+    read once per export: get_FOO_display() would translate every choice at each call."""
+    labels = {
+        field: {code: str(label) for code, label in enum.choices}
+        for field, enum in (("type", InvoiceType), ("status", InvoiceStatus), ("deposit", DepositMode))
+    }
+    yes, no = _("Oui"), _("Non")
+    columns = (
+        (_("Identifiant portail"), lambda r: r["id"]),
+        (_("Numéro de facture"), lambda r: r["number"]),
+        (_("Type"), lambda r: labels["type"].get(r["invoice_type"], r["invoice_type"])),
+        (_("Cadre de facturation"), lambda r: r["cadre"]),
+        (_("Identifiant fournisseur"), lambda r: r["supplier__identifier"]),
+        (_("Fournisseur"), lambda r: r["supplier__raison_sociale"]),
+        (_("Service fournisseur"), lambda r: r["supplier_service__code"] or ""),
+        (_("Identifiant destinataire"), lambda r: r["recipient__identifier"] or ""),
+        (_("Destinataire"), lambda r: r["recipient__raison_sociale"] or ""),
+        (_("Code service"), lambda r: r["recipient_service__code"] or ""),
+        (_("Date de facture"), lambda r: _date(r["invoice_date"])),
+        (_("Date de dépôt"), lambda r: _date(r["deposited_at"])),
+        (_("Statut"), lambda r: r["status"]),
+        (_("Libellé du statut"), lambda r: labels["status"].get(r["status"], r["status"])),
+        (_("Date du statut"), lambda r: _date(r["status_changed_at"])),
+        (_("Montant HT"), lambda r: _amount(r["total_ht"])),
+        (_("Montant TVA"), lambda r: _amount(r["total_vat"])),
+        (_("Montant TTC"), lambda r: _amount(r["total_ttc"])),
+        (_("Net à payer"), lambda r: _amount(r["amount_due"])),
+        (_("Devise"), lambda r: r["currency"]),
+        (_("Numéro de marché"), lambda r: r["contract_number"]),
+        (_("Numéro d'engagement"), lambda r: r["numero_engagement"]),
+        (_("Mode de dépôt"), lambda r: labels["deposit"].get(r["deposit_mode"], r["deposit_mode"])),
+        (_("Téléchargée par le destinataire"), lambda r: yes if r["downloaded_by_recipient"] else no),
+    )
+    return list(columns)
 
 
 def csv_export(queryset, filename: str) -> StreamingHttpResponse:
     """Every invoice of the search (not only the page shown), streamed, for a French spreadsheet."""
     writer = csv.writer(_Echo(), delimiter=";")
+    columns = _csv_columns()
+    values = [value for _title, value in columns]
 
     def rows():
         yield "\ufeff"  # the BOM makes spreadsheets read UTF-8
-        yield writer.writerow([str(title) for title, _value in CSV_COLUMNS])
-        for invoice in queryset.iterator(chunk_size=2000):
-            yield writer.writerow([value(invoice) for _title, value in CSV_COLUMNS])
+        yield writer.writerow([title for title, _value in columns])
+        for row in selectors.exported(queryset).iterator(chunk_size=2000):
+            yield writer.writerow([value(row) for value in values])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = formats.date_format(timezone.localtime(), "Ymd-His")

@@ -18,6 +18,7 @@ from invoices.views.common import (
     dashboard_context,
     file_download,
     list_columns,
+    more_criteria,
     paginate,
     run_search,
 )
@@ -52,7 +53,7 @@ def _render(request, template, context=None, *, status=200):
 
 
 def _received(request):
-    return selectors.received_by(request.current_structure, request.user)
+    return selectors.received_by(request.current_structure, request.user, request.current_membership)
 
 
 def _invoice(request, invoice_id):
@@ -68,7 +69,8 @@ def _bulk_form(data=None):
 def home(request):
     """Synthèse: the invoices to process (MISE_A_DISPOSITION and COMPLETEE, domain §1.2)."""
     queryset, sort_key = selectors.sort(
-        selectors.recipient_to_handle(request.current_structure, request.user), request.GET.get("sort")
+        selectors.recipient_to_handle(request.current_structure, request.user, request.current_membership),
+        request.GET.get("sort"),
     )
     return _render(
         request,
@@ -81,13 +83,15 @@ def home(request):
 @space_required
 def search(request):
     structure = request.current_structure
-    services_in_scope = permissions.service_scope(request.user, structure)
-    form = RecipientSearchForm(
-        request.GET or None,
-        services=structure.services.filter(pk__in=[s.pk for s in services_in_scope])
+    services_in_scope = permissions.service_scope(request.user, structure, request.current_membership)
+    services = (
+        structure.services.filter(pk__in=[s.pk for s in services_in_scope])
         if services_in_scope is not None
-        else structure.services.all(),
+        else structure.services.all()
     )
+    if fragment := more_criteria(request, RecipientSearchForm(services=services)):
+        return fragment
+    form = RecipientSearchForm(request.GET or None, services=services)
     queryset, sort_key, per_page = run_search(request, form, _received(request))
     if request.GET.get("format") == "csv" and not form.errors:
         return csv_export(queryset, "factures-recues")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -25,10 +26,12 @@ from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, witho
 from invoices.forms.processing import CompleteForm, RecycleForm
 from invoices.forms.search import SupplierSearchForm
 from invoices.views.common import (
+    DEFAULT_PAGE_SIZE,
     csv_export,
     dashboard_context,
     file_download,
     list_columns,
+    more_criteria,
     paginate,
     pdf_response,
     run_search,
@@ -82,14 +85,20 @@ def home(request):
     structure = request.current_structure
     to_handle, sort_key = selectors.sort(selectors.supplier_to_handle(structure), request.GET.get("sort"))
     returned = selectors.sort(selectors.returned_unacknowledged(structure), "-date_statut")[0]
+    # The latest returned invoices; the list of all of them is a search away.
+    all_returned = urlencode(
+        {"statuses": sorted(workflow.RETURNED_TO_SUPPLIER), "acknowledged": "NON", "sort": "-date_statut"},
+        doseq=True,
+    )
     return render_space(
         request,
         "invoices/supplier/home.html",
         {
             "page_obj": paginate(request, to_handle),
             "sort": sort_key,
-            "returned": returned[:50],
+            "returned": returned[:DEFAULT_PAGE_SIZE],
             "returned_count": returned.count(),
+            "all_returned_url": f"{reverse('invoices:supplier_search')}?{all_returned}",
             "overdue": selectors.returned_overdue(structure).exists(),
             "blocked_reason": structure_selectors.saisie_blocked_reason(structure),
         },
@@ -100,6 +109,8 @@ def home(request):
 @space_required
 def search(request):
     structure = request.current_structure
+    if fragment := more_criteria(request, SupplierSearchForm(structure=structure)):
+        return fragment
     form = SupplierSearchForm(request.GET or None, structure=structure)
     queryset, sort_key, per_page = run_search(request, form, selectors.issued_by(structure))
     if request.GET.get("format") == "csv" and not form.errors:
