@@ -70,7 +70,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "choruspro.forms.PortalFormRenderer"
 
 WSGI_APPLICATION = "choruspro.wsgi.application"
 

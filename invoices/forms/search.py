@@ -11,6 +11,7 @@ from invoices.forms.fields import DateInput, FrenchDecimalField
 BLANK = [("", _("Tous"))]
 YES_NO = [("", _("Indifférent")), ("OUI", _("Oui")), ("NON", _("Non"))]
 PAGE_SIZES = (10, 20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 20
 AMOUNT_KINDS = [("TTC", _("Montant TTC")), ("HT", _("Montant HT")), ("A_PAYER", _("Net à payer"))]
 
 
@@ -46,17 +47,23 @@ class InvoiceSearchForm(PortalForm):
         label=_("Factures par page"),
         choices=[(size, size) for size in PAGE_SIZES],
         coerce=int,
-        empty_value=20,
+        empty_value=DEFAULT_PAGE_SIZE,
+        initial=DEFAULT_PAGE_SIZE,
         required=False,
     )
 
     # Criteria shown in the always-open part of the form; the rest goes under "more criteria".
     MAIN = ("number", "statuses", "invoice_type")
     # Values of folded criteria that select nothing: the amount kind alone, the default page size.
-    NEUTRAL = {"amount_kind": "TTC", "per_page": "20"}
+    NEUTRAL = {"amount_kind": AMOUNT_KINDS[0][0], "per_page": str(DEFAULT_PAGE_SIZE)}
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
+        # A query without a page size (a sort link, a typed address) shows the size the list
+        # uses, not the first of the choices, which the next search would send.
+        if self.is_bound and not self.data.get("per_page"):
+            self.data = self.data.copy()
+            self.data["per_page"] = str(DEFAULT_PAGE_SIZE)
         self.fields["statuses"].choices = [(status, InvoiceStatus(status).label) for status in statuses]
 
     def folded_fields(self):

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from invoices import selectors, services
 from invoices.enums import DepositMode, InvoiceStatus, InvoiceType
-
-DEFAULT_PAGE_SIZE = 20
+from invoices.forms.search import DEFAULT_PAGE_SIZE
 
 
 def paginate(request, queryset, per_page=DEFAULT_PAGE_SIZE):

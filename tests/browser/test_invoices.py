@@ -180,6 +180,12 @@ def test_search_sort_and_export(page, supplier, make_invoice):
     page.fill("input[name=amount_min]", "50")
     page.get_by_role("button", name="Rechercher").click()
     assert page.inner_text("[data-testid=result-count]") == "2 factures trouvées"
+    # The criterion in use stays in sight, in its part left open.
+    page.locator("input[name=amount_min]").wait_for(state="visible")
+    assert page.input_value("input[name=amount_min]") == "50"
+    # The page size the form sends is the one the list had.
+    assert page.input_value("select[name=per_page]") == "20"
+    assert "per_page=20" in page.url
     page.get_by_role("link", name="Montant TTC").click()
     rows = page.locator("[data-testid=invoice-list] tbody tr")
     assert [rows.nth(i).get_attribute("data-invoice") for i in range(2)] == ["C-30", "B-20"]

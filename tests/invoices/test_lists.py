@@ -1,5 +1,7 @@
 """The invoice lists of both sides: rows, the folded search criteria, and what a page costs."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -80,6 +82,16 @@ def test_folded_criteria_are_loaded_when_opened_unless_one_is_in_use(client, sup
     body = fragment.content.decode()
     assert 'name="amount_min"' in body and 'name="per_page"' in body and 'name="supplier_service"' in body
     assert "<table" not in body and 'name="number"' not in body
+    # The choices made stay chosen (the portal writes a select's options itself).
+    page = client.get(SUPPLIER_SEARCH, {"statuses": ["REJETEE", "SUSPENDUE"]}).content.decode()
+    assert '<option value="REJETEE" selected>' in page and '<option value="SUSPENDUE" selected>' in page
+    assert '<option value="MISE_EN_PAIEMENT">' in page
+    # The page size shown is the one the list uses, also when the query names none.
+    for query in ({}, {"sort": "numero"}, {"per_page": "50"}):
+        page = client.get(SUPPLIER_SEARCH, {**query, "amount_min": "1"}).content.decode()
+        select = page[page.index('<select name="per_page"') :]
+        select = select[: select.index("</select>")]
+        assert re.findall(r'<option value="(\d+)" selected>', select) == [query.get("per_page", "20")]
     # The neutral values a submitted form carries keep the part folded.
     page = client.get(SUPPLIER_SEARCH, {"amount_kind": "TTC", "per_page": "20", "cadre": ""}).content.decode()
     assert 'name="amount_min"' not in page
