@@ -68,7 +68,7 @@ _PARTY = '{}<br><span class="fr-text--xs">{}</span>'
 _ROW = (
     '<tr data-invoice="{number}">{select}<td>{deposited}</td><td>{party}</td><td>{service}</td>'
     '<td>{type}</td><td><a href="{url}">{number}</a></td><td>{date}</td>'
-    '<td>{badge}<span class="fr-text--xs">{since}</span></td>'
+    '<td>{badge}<br><span class="fr-text--xs">{since}</span></td>'
     '<td class="amount">{ttc}</td><td class="amount">{due} {currency}</td><td>{engagement}</td></tr>'
 )
 
