@@ -52,8 +52,10 @@ class InvoiceSearchForm(PortalForm):
         required=False,
     )
 
-    # Criteria shown in the always-open part of the form; the rest goes under "more criteria".
-    MAIN = ("number", "statuses", "invoice_type")
+    # Criteria shown in the always-open part of the form, in this order (the party searched is
+    # the other side's); the rest goes under "more criteria".
+    PERIOD = ("deposited_from", "deposited_to")
+    MAIN = ("number", "statuses", "invoice_type", *PERIOD)
     # Values of folded criteria that select nothing: the amount kind alone, the default page size.
     NEUTRAL = {"amount_kind": AMOUNT_KINDS[0][0], "per_page": str(DEFAULT_PAGE_SIZE)}
 
@@ -65,6 +67,9 @@ class InvoiceSearchForm(PortalForm):
             self.data = self.data.copy()
             self.data["per_page"] = str(DEFAULT_PAGE_SIZE)
         self.fields["statuses"].choices = [(status, InvoiceStatus(status).label) for status in statuses]
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
 
     def folded_fields(self):
         return [field for field in self if field.name not in self.MAIN and not field.is_hidden]
@@ -118,7 +123,7 @@ class SupplierSearchForm(InvoiceSearchForm):
     )
     acknowledged = forms.ChoiceField(label=_("Retour pris en connaissance"), choices=YES_NO, required=False)
 
-    MAIN = ("number", "recipient", "statuses", "invoice_type")
+    MAIN = ("number", "recipient", "statuses", "invoice_type", *InvoiceSearchForm.PERIOD)
 
     def __init__(self, *args, structure, **kwargs):
         super().__init__(*args, statuses=SUPPLIER_STATUSES, **kwargs)
@@ -132,7 +137,7 @@ class RecipientSearchForm(InvoiceSearchForm):
     recipient_service = forms.ModelChoiceField(label=_("Service destinataire"), queryset=None, required=False)
     downloaded = forms.ChoiceField(label=_("Téléchargée"), choices=YES_NO, required=False)
 
-    MAIN = ("number", "supplier", "statuses", "invoice_type")
+    MAIN = ("number", "supplier", "statuses", "invoice_type", *InvoiceSearchForm.PERIOD)
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, statuses=RECIPIENT_STATUSES, **kwargs)

@@ -98,7 +98,7 @@ def test_folded_criteria_are_loaded_when_opened_unless_one_is_in_use(client, sup
     # A criterion in use, or in error, is shown open with its value.
     page = client.get(SUPPLIER_SEARCH, {"amount_min": "150,5"}).content.decode()
     assert 'aria-expanded="true"' in page and 'value="150,5"' in page and "criteres=plus" not in page
-    response = client.get(SUPPLIER_SEARCH, {"deposited_from": "31/02/2026"})
+    response = client.get(SUPPLIER_SEARCH, {"invoice_date_from": "31/02/2026"})
     assert response.status_code == 422
     assert 'aria-expanded="true"' in response.content.decode()
 
