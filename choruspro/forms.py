@@ -1,30 +1,5 @@
-from pathlib import Path
-
-import dsfr
 from django import forms
-from django.conf import settings
-from django.utils.functional import cached_property
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
-
-
-class PortalFormRenderer(DsfrDjangoTemplates):
-    """django-dsfr's form renderer, with the portal's overrides of Django's widget templates
-    (templates/forms) found first."""
-
-    @cached_property
-    def engine(self):
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [
-                    settings.BASE_DIR / "templates" / "forms",
-                    Path(dsfr.__file__).parent / self.backend.app_dirname,
-                    Path(forms.__path__[0]) / "templates",
-                ],
-                "NAME": "djangoforms",
-                "OPTIONS": {},
-            }
-        )
+from dsfr.forms import DsfrBaseForm
 
 
 class PortalForm(DsfrBaseForm):

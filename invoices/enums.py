@@ -117,3 +117,10 @@ class InvoiceAction(models.TextChoices):
     COMPLETE = "COMPLETER", _("Complément")
     ACKNOWLEDGE = "PRENDRE_CONNAISSANCE", _("Prise de connaissance")
     DOWNLOAD = "TELECHARGER", _("Téléchargement")
+
+
+def translated_labels(choices) -> dict[str, str]:
+    """code → label of a choices class in the active language, translated once: a list or an
+    export would otherwise translate every choice of the field for each invoice (what
+    get_FOO_display() does)."""
+    return {code: str(label) for code, label in choices.choices}

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "annuaire",
     "invoices",
     "deposits",
+    # Last: Django's form templates, after django-dsfr's overrides of some of them.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +72,9 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "choruspro.forms.PortalFormRenderer"
+# Forms render with the project's template engine: templates/ first (the portal's few overrides of
+# Django's widgets), then the apps' (django-dsfr's field snippets, then Django's own forms).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "choruspro.wsgi.application"
 

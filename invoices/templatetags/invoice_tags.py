@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from invoices.enums import InvoiceStatus, InvoiceType
+from invoices.enums import InvoiceStatus, InvoiceType, translated_labels
 
 register = template.Library()
 
@@ -83,7 +83,7 @@ def invoice_rows(invoices, side, selectable=False, table="list", select_form="")
     select_label = _("Sélectionner la facture %(number)s")
     since = _("depuis le %(date)s")
     badges = {status: status_badge(status) for status in {invoice.status for invoice in invoices}}
-    types = {code: str(label) for code, label in InvoiceType.choices}
+    types = translated_labels(InvoiceType)
     rows = []
     for invoice in invoices:
         party = invoice.recipient if side == "supplier" else invoice.supplier

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoices import selectors, services
-from invoices.enums import DepositMode, InvoiceStatus, InvoiceType
+from invoices.enums import DepositMode, InvoiceStatus, InvoiceType, translated_labels
 from invoices.forms.search import DEFAULT_PAGE_SIZE
 
 
@@ -62,18 +62,14 @@ def _date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _csv_columns() -> list[tuple[str, object]]:
-    """(title, value of an exported invoice) of the export, in the active language. Labels are
-    read once per export: get_FOO_display() would translate every choice at each call."""
-    labels = {
-        field: {code: str(label) for code, label in enum.choices}
-        for field, enum in (("type", InvoiceType), ("status", InvoiceStatus), ("deposit", DepositMode))
-    }
+def _csv_columns() -> tuple:
+    """(title, value of an exported invoice) of the export, in the active language."""
+    types, statuses, modes = (translated_labels(enum) for enum in (InvoiceType, InvoiceStatus, DepositMode))
     yes, no = _("Oui"), _("Non")
-    columns = (
+    return (
         (_("Identifiant portail"), lambda r: r["id"]),
         (_("Numéro de facture"), lambda r: r["number"]),
-        (_("Type"), lambda r: labels["type"].get(r["invoice_type"], r["invoice_type"])),
+        (_("Type"), lambda r: types.get(r["invoice_type"], r["invoice_type"])),
         (_("Cadre de facturation"), lambda r: r["cadre"]),
         (_("Identifiant fournisseur"), lambda r: r["supplier__identifier"]),
         (_("Fournisseur"), lambda r: r["supplier__raison_sociale"]),
@@ -84,7 +80,7 @@ def _csv_columns() -> list[tuple[str, object]]:
         (_("Date de facture"), lambda r: _date(r["invoice_date"])),
         (_("Date de dépôt"), lambda r: _date(r["deposited_at"])),
         (_("Statut"), lambda r: r["status"]),
-        (_("Libellé du statut"), lambda r: labels["status"].get(r["status"], r["status"])),
+        (_("Libellé du statut"), lambda r: statuses.get(r["status"], r["status"])),
         (_("Date du statut"), lambda r: _date(r["status_changed_at"])),
         (_("Montant HT"), lambda r: _amount(r["total_ht"])),
         (_("Montant TVA"), lambda r: _amount(r["total_vat"])),
@@ -93,10 +89,9 @@ def _csv_columns() -> list[tuple[str, object]]:
         (_("Devise"), lambda r: r["currency"]),
         (_("Numéro de marché"), lambda r: r["contract_number"]),
         (_("Numéro d'engagement"), lambda r: r["numero_engagement"]),
-        (_("Mode de dépôt"), lambda r: labels["deposit"].get(r["deposit_mode"], r["deposit_mode"])),
+        (_("Mode de dépôt"), lambda r: modes.get(r["deposit_mode"], r["deposit_mode"])),
         (_("Téléchargée par le destinataire"), lambda r: yes if r["downloaded_by_recipient"] else no),
     )
-    return list(columns)
 
 
 def csv_export(queryset, filename: str) -> StreamingHttpResponse:

@@ -24,9 +24,8 @@ from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
 from invoices.forms.processing import CompleteForm, RecycleForm
-from invoices.forms.search import SupplierSearchForm
+from invoices.forms.search import DEFAULT_PAGE_SIZE, SupplierSearchForm
 from invoices.views.common import (
-    DEFAULT_PAGE_SIZE,
     csv_export,
     dashboard_context,
     file_download,
