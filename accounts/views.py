@@ -4,6 +4,7 @@ The sign-up keeps each step's cleaned data in the session (SIGNUP_SESSION_KEY) s
 back never loses what was typed; nothing is written before the last step.
 """
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -200,6 +201,8 @@ def signup_spaces(request):
         return render(request, template, context)
     if not form.is_valid():
         return render(request, template, context, status=422)
+    if response := ratelimit.consume_or_429(request, action="signup"):
+        return response
     identity, personal = data["identity"], data["personal"]
     structure_data = None
     kind = StructureKind.PRIVATE
@@ -261,7 +264,10 @@ def resend_activation(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/activation/resend.html", {"form": form}, status=422)
-        services.resend_activation(email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        if response := ratelimit.consume_or_429(request, action="resend_activation", key=email.lower()):
+            return response
+        services.resend_activation(email=email)
         messages.success(
             request,
             _(
@@ -401,6 +407,8 @@ def request_membership(request):
         if form is None:
             raise Http404
         if form.is_valid():
+            if response := ratelimit.consume_or_429(request, action="request_membership"):
+                return response
             try:
                 structure_services.request_membership(
                     user=request.user,

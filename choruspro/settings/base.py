@@ -84,6 +84,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL backend each time (a lot of 1,000 invoices runs 3,000 tasks).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's connection pool (psycopg_pool) instead: each process keeps a few connections open and
+# lends one per request or task, which bounds the backends a node opens however many threads it
+# runs. Django refuses a pool with persistent connections, so CONN_MAX_AGE goes to 0: closing a
+# connection gives it back to the pool.
+if env.bool("DJANGO_DB_POOL", default=False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DJANGO_DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=10),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -110,6 +120,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# --- Storage ----------------------------------------------------------------
+# Every file (originals, attachments, deposits, lots) goes through Django's storage API: on disk by
+# default, in an S3-compatible bucket when DJANGO_STORAGE_BUCKET is set, so that any web or worker
+# node reads what another stored. Names are never reused (file_overwrite): an original stays the
+# bytes whose SHA-256 was recorded. Files are private and reached through the portal's views only.
+STORAGE_BUCKET = env("DJANGO_STORAGE_BUCKET", default="")
+if STORAGE_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": env("DJANGO_STORAGE_ENDPOINT_URL", default=None),
+            "access_key": env("DJANGO_STORAGE_ACCESS_KEY", default=None),
+            "secret_key": env("DJANGO_STORAGE_SECRET_KEY", default=None),
+            "region_name": env("DJANGO_STORAGE_REGION", default=None),
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -133,6 +170,22 @@ ACCOUNT_PASSWORD_MIN_LENGTH = 12
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail Chorus] "
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Rate limits (allauth's mechanism, counted in CACHES): the log-in and every form that sends an
+# e-mail. allauth applies its own actions (login, login_failed, reset_password); the portal's views
+# consume the others with allauth.core.ratelimit. "ip" counts per client address, "user" per
+# logged-in user, "key" per e-mail address concerned.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    # The last sign-up step, which creates the account and sends its activation link.
+    "signup": "10/m/ip,30/h/ip",
+    # A new activation link, asked by the person or by a manager of their structure.
+    "resend_activation": "10/m/ip,3/h/key",
+    "invite_user": "30/h/user",
+    "request_membership": "10/h/user",
+    "mandate_subscribe": "5/h/user",
+}
 ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portail Chorus"
@@ -156,6 +209,19 @@ CELERY_TASK_ROUTES = {"deposits.tasks.*": {"queue": "deposits"}}
 # A new pool process compiles the validation stylesheets before it reports ready (seconds on a
 # busy machine): the default 4 s would have it killed and restarted in a loop.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
+
+# --- Cache ------------------------------------------------------------------
+# Rate limits and locks must count across every web and worker node: in Redis when there is one.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("DJANGO_CACHE_KEY_PREFIX", default="choruspro"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Portal -----------------------------------------------------------------
 PORTAL_NAME = "Portail Chorus"

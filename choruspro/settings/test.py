@@ -3,7 +3,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 
 from choruspro.settings.base import *  # noqa: E402,F403
-from choruspro.settings.base import BASE_DIR, DATABASES, env  # noqa: E402
+from choruspro.settings.base import ACCOUNT_RATE_LIMITS, BASE_DIR, CACHES, DATABASES, env  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,5 +19,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each xdist worker counts its own rate limits when the cache is Redis (locmem is per process).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# Tests log in and post forms far more often than people do; tests/test_rate_limits.py sets the
+# real limits back.
+ACCOUNT_RATE_LIMITS = {action: "1000/m/ip" for action in ACCOUNT_RATE_LIMITS}
 # Static files come from the finders here; whitenoise serves the collected ones in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

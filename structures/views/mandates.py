@@ -1,5 +1,6 @@
 """Billing mandate (mandat de facturation, domain §7.6): subscribe, sign through the e-mailed link, revoke."""
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,8 @@ def mandate_subscribe(request):
     form = MandateForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            if response := ratelimit.consume_or_429(request, action="mandate_subscribe"):
+                return response
             try:
                 services.subscribe_mandate(actor=request.user, structure_id=structure.pk, **form.cleaned_data)
             except StructureError as exc:

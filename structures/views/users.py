@@ -2,6 +2,7 @@
 
 import csv
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
@@ -112,6 +113,8 @@ def user_attach(request):
                     ),
                 )
             elif user is None:
+                if response := ratelimit.consume_or_429(request, action="invite_user"):
+                    return response
                 try:
                     invited = account_services.invite_user(
                         actor=request.user,
@@ -164,6 +167,10 @@ def user_resend_activation(request, membership_id):
     membership = get_object_or_404(selectors.structure_members(request.current_structure), pk=membership_id)
     if membership.user.status != UserStatus.PENDING_ACTIVATION:
         messages.error(request, _("Le compte de %(user)s est déjà activé.") % {"user": membership.user})
+    elif response := ratelimit.consume_or_429(
+        request, action="resend_activation", key=membership.user.email.lower()
+    ):
+        return response
     else:
         account_services.resend_activation(email=membership.user.email)
         messages.success(
