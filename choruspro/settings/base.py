@@ -125,12 +125,15 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # default, in an S3-compatible bucket when DJANGO_STORAGE_BUCKET is set, so that any web or worker
 # node reads what another stored. Names are never reused (file_overwrite): an original stays the
 # bytes whose SHA-256 was recorded. Files are private and reached through the portal's views only.
-STORAGE_BUCKET = env("DJANGO_STORAGE_BUCKET", default="")
-if STORAGE_BUCKET:
-    DEFAULT_STORAGE = {
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if env("DJANGO_STORAGE_BUCKET", default=""):
+    STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": STORAGE_BUCKET,
+            "bucket_name": env("DJANGO_STORAGE_BUCKET"),
             "endpoint_url": env("DJANGO_STORAGE_ENDPOINT_URL", default=None),
             "access_key": env("DJANGO_STORAGE_ACCESS_KEY", default=None),
             "secret_key": env("DJANGO_STORAGE_SECRET_KEY", default=None),
@@ -140,12 +143,6 @@ if STORAGE_BUCKET:
             "querystring_auth": True,
         },
     }
-else:
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {
-    "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
