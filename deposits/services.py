@@ -237,7 +237,7 @@ def _add_items(deposit: Deposit, members: list) -> None:
 def process_item(*, item_id: int) -> None:
     """Reads one file and makes its invoice: a draft to complete (unit deposit) or, for a lot, an
     invoice sent at once when it is complete (reported otherwise)."""
-    from deposits.extraction import ExtractionError, extract
+    from einvoice.extraction import ExtractionError, extract
 
     with transaction.atomic():
         item = (

@@ -14,8 +14,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from einvoice.cii import build_cii_xml, cadre_code
 from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
-from invoices.facturx import build_cii_xml, cadre_code
 
 FONT_FILES = {
     "regular": "dsfr/dist/fonts/Marianne-Regular.woff2",
