@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import attachments as attachment_rules
-from invoices import computations, permissions, selectors, workflow
+from invoices import computations, selectors, workflow
 from invoices.enums import (
     CADRES_WITH_VALIDATOR,
     AttachmentKind,
@@ -43,6 +43,7 @@ from invoices.models import (
     InvoiceVatLine,
     Notification,
 )
+from structures import permissions
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus, Space
 from structures.models import BankAccount, Structure, StructureService

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from structures import selectors
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
@@ -88,9 +89,7 @@ def _lock_structure(structure_id) -> Structure:
 
 
 def _require_manager(actor, structure, *, principal=False) -> Membership:
-    membership = Membership.objects.filter(
-        user=actor, structure=structure, status=MembershipStatus.ACTIVE
-    ).first()
+    membership = selectors.active_membership(actor, structure)
     allowed = {Role.PRINCIPAL_MANAGER} if principal else MANAGER_ROLES
     if membership is None or membership.role not in allowed:
         raise NotAllowed(

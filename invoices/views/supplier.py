@@ -35,10 +35,11 @@ from invoices.views.common import (
     pdf_response,
     run_search,
 )
+from structures import permissions as structure_permissions
 from structures import selectors as structure_selectors
 from structures.enums import Space, SubscriptionMode
 
-space_required = permissions.space_required(Space.FACTURES_EMISES)
+space_required = structure_permissions.space_required(Space.FACTURES_EMISES)
 
 
 def _menu(request) -> list[dict]:
