@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.enums import UserStatus
 from accounts.models import User
+from demo.annuaire import load_demo_annuaire
+from demo.invoices import load_demo_invoices
 from structures import services
 from structures.enums import IdentifierType, MandateStatus, MembershipStatus, Role, StructureKind
 from structures.models import BankAccount, BillingMandate, Membership, Structure, StructureService
@@ -149,13 +151,9 @@ class Command(BaseCommand):
         services.sign_mandate(actor=actor, mandate_id=mandate.pk)
 
     def _load_annuaire(self):
-        from annuaire.services import load_demo_annuaire
-
         load_demo_annuaire()
 
     def _load_invoices(self, supplier, gp, entity, public_gp):
-        from invoices.demo import load_demo_invoices
-
         # Hundreds of status changes: their notification e-mails would only bury the useful ones.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(
