@@ -4,11 +4,12 @@ Each service is atomic, locks the rows it changes, checks the actor's role for t
 writes an AuditLog row in the same transaction, and queues e-mails after commit.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from structures import selectors
+from structures import selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
@@ -447,6 +448,28 @@ def attach_user(*, actor, structure_id: int, user, role: str = Role.USER, servic
     )
     _notify("membership_created", membership.pk)
     return membership
+
+
+@transaction.atomic
+def invite_user(*, actor, structure_id: int, email: str, nom: str, prenom: str, role: str, service_ids=()):
+    """A manager creates a colleague's account, attached to the structure at once (domain §6.3:
+    a manager can attach users directly); the colleague activates it from the e-mailed link."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).lower()
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise StructureError(_("Un compte existe déjà avec cette adresse électronique."))
+    # Created without a password, the account waits for its activation (the model's default status).
+    user = user_model.objects.create_user(
+        email, nom=nom.strip(), prenom=prenom.strip(), language=actor.language
+    )
+    attach_user(actor=actor, structure_id=structure_id, user=user, role=role, service_ids=service_ids)
+    request_activation_link(user_id=user.pk)
+    return user
+
+
+def request_activation_link(*, user_id: int) -> None:
+    """The activation link goes out after commit; accounts sends it (structures.signals)."""
+    transaction.on_commit(lambda: signals.activation_link_requested.send(sender=None, user_id=user_id))
 
 
 @transaction.atomic
