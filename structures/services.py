@@ -629,7 +629,7 @@ def request_subscription(*, user, structure_id: int, space: str, mode: str) -> S
     """A member subscribes to a space; Factures émises and the like need no approval (§5.2)."""
     structure = _lock_structure(structure_id)
     _require_active(structure)
-    if not Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).exists():
+    if selectors.active_membership(user, structure) is None:
         raise StructureError(_("Vous devez être rattaché à la structure pour vous abonner à ses espaces."))
     if not OpenedSpace.objects.filter(structure=structure, space=space).exists():
         raise StructureError(

@@ -11,8 +11,8 @@ from accounts.enums import UserStatus
 from accounts.models import User
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
-from structures import services
-from structures.enums import IdentifierType, MandateStatus, MembershipStatus, Role, StructureKind
+from structures import selectors, services
+from structures.enums import IdentifierType, MandateStatus, Role, StructureKind
 from structures.models import BankAccount, BillingMandate, Membership, Structure, StructureService
 
 DEMO_PASSWORD = "Demo-Chorus-2026!"
@@ -128,9 +128,7 @@ class Command(BaseCommand):
             identifier_type=IdentifierType.SIRET, identifier=data["identifier"]
         ).first()
         if existing is not None:
-            if not Membership.objects.filter(
-                user=actor, structure=existing, status=MembershipStatus.ACTIVE
-            ).exists():
+            if selectors.active_membership(actor, existing) is None:
                 raise SystemExit(f"La structure {existing} existe sans le compte de démonstration attendu.")
             return existing
         return services.create_structure(
