@@ -3,162 +3,25 @@
 import os
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
 
-from accounts.enums import UserStatus
-from accounts.models import User
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
-from structures import selectors, services
-from structures.enums import IdentifierType, MandateStatus, Role, StructureKind
-from structures.models import BankAccount, BillingMandate, Membership, Structure, StructureService
-
-DEMO_PASSWORD = "Demo-Chorus-2026!"
-DEMO_IBAN = "FR7630003000100001234567881"
-
-USERS = {
-    "gp.fournisseur@demo.chorus.fr": ("Dupont", "Claire", "Gestionnaire principal du fournisseur"),
-    "utilisateur.fournisseur@demo.chorus.fr": ("Martin", "Hugo", "Utilisateur du fournisseur"),
-    "gp.entite@demo.chorus.fr": ("Lefèvre", "Sophie", "Gestionnaire principale de l'entité publique"),
-    "candidat@demo.chorus.fr": ("Bernard", "Louis", "Demande de rattachement en attente"),
-}
-
-# Valid SIRETs (Luhn-checked); public entity services with varied requirements.
-SUPPLIER = {
-    "identifier": "41816609600069",
-    "raison_sociale": "Menuiserie Dupont",
-    "libelle": "Menuiserie Dupont SARL",
-    "email": "contact@menuiserie-dupont.example.fr",
-    "numero_tva": "FR16418166096",
-    "adresse": "12 rue Alphonse Guérin",
-    "code_postal": "38110",
-    "ville": "La Tour-du-Pin",
-}
-SECOND_SUPPLIER = {
-    "identifier": "41816609600077",
-    "raison_sociale": "Rénovation Dupont",
-    "adresse": "4 avenue Jean Jaurès",
-    "code_postal": "38300",
-    "ville": "Bourgoin-Jallieu",
-}
-PUBLIC_ENTITY = {
-    "identifier": "21380000600016",
-    "raison_sociale": "Commune de Démoville",
-    "email": "factures@demoville.example.fr",
-    "adresse": "1 place de l'Hôtel de Ville",
-    "code_postal": "38000",
-    "ville": "Grenoble",
-    "code_service_required": False,
-    "service_or_engagement_required": True,
-}
-PUBLIC_SERVICES = [
-    ("FINANCES", "Direction des finances", False),
-    ("TECHNIQUE", "Services techniques", True),
-    ("SCOLAIRE", "Affaires scolaires", False),
-]
+from demo.structures import DEMO_PASSWORD, USERS, load_demo_structures
 
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            users = {email: self._user(email, nom, prenom) for email, (nom, prenom, _) in USERS.items()}
-            gp = users["gp.fournisseur@demo.chorus.fr"]
-            supplier = self._structure(gp, SUPPLIER, StructureKind.PRIVATE)
-            self._structure(gp, SECOND_SUPPLIER, StructureKind.PRIVATE)
-            public_gp = users["gp.entite@demo.chorus.fr"]
-            entity = self._structure(public_gp, PUBLIC_ENTITY, StructureKind.PUBLIC)
-            for code, libelle, engagement in PUBLIC_SERVICES:
-                if not StructureService.objects.filter(structure=entity, code=code).exists():
-                    services.create_service(
-                        actor=public_gp,
-                        structure_id=entity.pk,
-                        code=code,
-                        libelle=libelle,
-                        engagement_required=engagement,
-                    )
-            plain = users["utilisateur.fournisseur@demo.chorus.fr"]
-            if not Membership.objects.filter(user=plain, structure=supplier).exists():
-                services.attach_user(actor=gp, structure_id=supplier.pk, user=plain, role=Role.USER)
-            candidate = users["candidat@demo.chorus.fr"]
-            if not Membership.objects.filter(user=candidate, structure=supplier).exists():
-                services.request_membership(
-                    user=candidate, structure_id=supplier.pk, message="Je rejoins le service comptabilité."
-                )
-            self._mandate(gp, supplier)
-            # Most invoices are paid by transfer, which needs the supplier's bank details.
-            if not BankAccount.objects.filter(structure=supplier).exists():
-                services.add_bank_account(
-                    actor=gp,
-                    structure_id=supplier.pk,
-                    libelle="Compte courant",
-                    iban=DEMO_IBAN,
-                    bic="SOGEFRPP",
-                )
-        self._load_annuaire()
-        self._load_invoices(supplier, gp, entity, public_gp)
-        self._print_accounts(supplier, entity)
-
-    def _user(self, email, nom, prenom):
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email,
-                DEMO_PASSWORD,
-                nom=nom,
-                prenom=prenom,
-                status=UserStatus.ACTIVE,
-                activated_at=timezone.now(),
-                adresse="1 rue de la Démo",
-                code_postal="38000",
-                ville="Grenoble",
-            )
-            from allauth.account.models import EmailAddress
-
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
-        return user
-
-    def _structure(self, actor, data, kind):
-        existing = Structure.objects.filter(
-            identifier_type=IdentifierType.SIRET, identifier=data["identifier"]
-        ).first()
-        if existing is not None:
-            if selectors.active_membership(actor, existing) is None:
-                raise SystemExit(f"La structure {existing} existe sans le compte de démonstration attendu.")
-            return existing
-        return services.create_structure(
-            actor=actor, data={"identifier_type": IdentifierType.SIRET, **data}, kind=kind
-        )
-
-    def _mandate(self, actor, structure):
-        if BillingMandate.objects.filter(structure=structure, status=MandateStatus.ACTIVE).exists():
-            return
-        mandate = services.subscribe_mandate(
-            actor=actor,
-            structure_id=structure.pk,
-            libelle="Mandat Menuiserie Dupont",
-            signatory_nom="Dupont",
-            signatory_prenom="Claire",
-            signatory_qualite="Gérante",
-        )
-        services.sign_mandate(actor=actor, mandate_id=mandate.pk)
-
-    def _load_annuaire(self):
+        parties = load_demo_structures()
         load_demo_annuaire()
-
-    def _load_invoices(self, supplier, gp, entity, public_gp):
         # Hundreds of status changes: their notification e-mails would only bury the useful ones.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            created = load_demo_invoices(
-                supplier=supplier, supplier_gp=gp, recipient=entity, recipient_gp=public_gp
-            )
+            created = load_demo_invoices(**parties._asdict())
         if created:
             self.stdout.write(f"  {created} factures de démonstration créées.")
+        self._print_accounts(parties.supplier, parties.recipient)
 
     def _print_accounts(self, supplier, entity):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
