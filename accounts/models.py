@@ -84,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def notification_email(self):
         return self.contact_email or self.email
 
+    @property
+    def is_pending_activation(self):
+        return self.status == UserStatus.PENDING_ACTIVATION
+
 
 class OutboxEmail(models.Model):
     """Development only: a copy of each e-mail sent by `make run`, shown at /dev/outbox/."""

@@ -1,7 +1,7 @@
 """Reads the account screens need (sign-up lookups and Mon compte), scoped to the acting user."""
 
 from structures.enums import MembershipStatus, StructureStatus
-from structures.models import Membership, OpenedSpace, Structure, StructureService
+from structures.models import OpenedSpace, Structure, StructureService
 
 
 def structure_for_identifier(*, identifier_type: str, identifier: str) -> Structure | None:
@@ -26,11 +26,3 @@ def active_structures_of(user):
     return Structure.objects.filter(
         memberships__user=user, memberships__status=MembershipStatus.ACTIVE
     ).order_by("raison_sociale")
-
-
-def active_membership(user, structure_id) -> Membership | None:
-    return (
-        Membership.objects.filter(user=user, structure_id=structure_id, status=MembershipStatus.ACTIVE)
-        .select_related("structure")
-        .first()
-    )

@@ -80,6 +80,11 @@ def send_activation_email(user_id: int) -> None:
     send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
 
 
+def send_requested_activation_link(sender, *, user_id: int, **kwargs) -> None:
+    """Receives structures.signals.activation_link_requested (a manager invited a colleague)."""
+    send_activation_email(user_id)
+
+
 def resend_activation(*, email: str) -> None:
     """Sends a new link if a pending account has that connection e-mail; silent otherwise."""
     user = User.objects.filter(email__iexact=email.strip(), status=UserStatus.PENDING_ACTIVATION).first()
@@ -125,30 +130,6 @@ def register_user(
         structure_services.request_membership(
             user=user, structure_id=attach_structure_id, service_ids=service_ids, message=message
         )
-    user_id = user.pk
-    transaction.on_commit(lambda: send_activation_email(user_id))
-    return user
-
-
-@transaction.atomic
-def invite_user(
-    *, actor, structure_id: int, email: str, nom: str, prenom: str, role: str, service_ids=()
-) -> User:
-    """A manager creates a colleague's account, attached to the structure at once (domain §6.3:
-    a manager can attach users directly); the colleague activates it from the e-mailed link."""
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise AccountError(_("Un compte existe déjà avec cette adresse électronique."))
-    user = User.objects.create_user(
-        email,
-        status=UserStatus.PENDING_ACTIVATION,
-        nom=nom.strip(),
-        prenom=prenom.strip(),
-        language=actor.language,
-    )
-    structure_services.attach_user(
-        actor=actor, structure_id=structure_id, user=user, role=role, service_ids=service_ids
-    )
     user_id = user.pk
     transaction.on_commit(lambda: send_activation_email(user_id))
     return user

@@ -1,7 +1,5 @@
 """Layout of the official annuaire export (domain §8.1); no Django import, so scripts can use it."""
 
-from pathlib import Path
-
 STRUCTURE_COLUMNS = (
     "TypeIdentifiant",
     "Identifiant",
@@ -34,5 +32,3 @@ SERVICE_COLUMNS = (
 )
 # The services file may carry the structure's identifier type first, to disambiguate identifiers.
 SERVICE_COLUMNS_WITH_TYPE = ("TypeIdentifiant", *SERVICE_COLUMNS)
-
-FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from stdnum.fr import siret
 
 from annuaire.constants import (
-    FIXTURES_DIR,
     SERVICE_COLUMNS,
     SERVICE_COLUMNS_WITH_TYPE,
     STRUCTURE_COLUMNS,
@@ -437,10 +436,3 @@ def import_structures_file(path: str | Path) -> ImportReport:
 def import_services_file(path: str | Path) -> ImportReport:
     with open(path, encoding="utf-8-sig", newline="") as stream:
         return import_services(stream)
-
-
-def load_demo_annuaire() -> tuple[ImportReport, ImportReport]:
-    """Imports the committed demo annuaire (annuaire/fixtures/); safe to call again."""
-    structures = import_structures_file(FIXTURES_DIR / "demo_structures.csv")
-    services = import_services_file(FIXTURES_DIR / "demo_services.csv")
-    return structures, services

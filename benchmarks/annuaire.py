@@ -75,9 +75,9 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from annuaire.demo import generate_services_csv, generate_structures_csv
     from annuaire.selectors import search_public_structures
     from annuaire.services import import_services_file, import_structures_file
+    from demo.annuaire_export import generate_services_csv, generate_structures_csv
 
     if use_test_database:
         if connection.vendor == "sqlite":

@@ -46,7 +46,8 @@ def _french_pdfs() -> list[bytes]:
 
 
 def reading() -> None:
-    from deposits.extraction import extract, pdf, validation
+    from einvoice import pdf, validation
+    from einvoice.extraction import extract
 
     _say("Lecture (processus unique, feuilles de style compilées)")
     started = time.perf_counter()
@@ -96,8 +97,8 @@ def _lot(count: int, supplier, recipient, cache: Path) -> bytes:
     from lxml import etree
     from weasyprint import HTML
 
+    from einvoice.cii import NSMAP, build_cii_xml
     from invoices import services as invoice_services
-    from invoices.facturx import NSMAP, build_cii_xml
 
     if cache.exists():
         return cache.read_bytes()

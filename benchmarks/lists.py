@@ -153,8 +153,7 @@ def _create_structures(args) -> dict:
     subscriptions as the portal makes them); every other structure in bulk SQL."""
     from django.db import connection
 
-    from invoices import permissions
-    from structures import services
+    from structures import permissions, services
     from structures.enums import Role, Space, StructureKind, SubscriptionMode
     from structures.models import Structure, StructureService
 

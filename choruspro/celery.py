@@ -28,7 +28,7 @@ app.conf.beat_schedule = {
 @worker_process_init.connect
 def _compile_stylesheets(**_kwargs):
     """Each worker process compiles the validation stylesheets once, before its first deposit."""
-    from deposits.extraction.validation import warm_up
+    from einvoice.validation import warm_up
 
     warm_up()
 

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from invoices import permissions as invoice_permissions
 from invoices import selectors as invoice_selectors
+from structures import permissions as structure_permissions
 from structures import selectors
 from structures.enums import MembershipStatus, Space
 
@@ -21,9 +21,9 @@ def home(request):
         "active_mandate": selectors.active_mandate(structure) if structure else None,
     }
     if structure is not None:
-        if invoice_permissions.space_mode(request.user, structure, Space.FACTURES_EMISES):
+        if structure_permissions.space_mode(request.user, structure, Space.FACTURES_EMISES):
             context["returned_invoices"] = invoice_selectors.returned_unacknowledged(structure).count()
-        if invoice_permissions.space_mode(request.user, structure, Space.FACTURES_RECUES):
+        if structure_permissions.space_mode(request.user, structure, Space.FACTURES_RECUES):
             context["invoices_to_process"] = invoice_selectors.recipient_to_handle(
                 structure, request.user
             ).count()

@@ -351,23 +351,3 @@ def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:
             "vat_rate": rate,
         }
     ]
-
-
-# Where each pre-filled value shows in the entry form, and the extraction field it came from.
-FORM_FIELDS = {
-    "number": ("number", "invoice_number"),
-    "invoice_date": ("invoice_date", "issue_date"),
-    "due_date": ("due_date", "due_date"),
-    "invoice_type": ("invoice_type", "document_type"),
-    "currency": ("currency", "currency"),
-    "recipient_id": ("recipient_identifier", "recipient_identifier"),
-    "recipient_service_id": ("recipient_service", "service_code"),
-    "numero_engagement": ("numero_engagement", "engagement_number"),
-    "contract_number": ("contract_number", "contract_number"),
-    "origin_invoice_number": ("origin_invoice_number", "origin_invoice_number"),
-    "comment": ("comment", "note"),
-    "payment_mode": ("payment_mode", "payment_means_code"),
-    "bank_account_id": ("bank_account", "iban"),
-    "amount_due": ("amount_due", "amount_due"),
-    "vat_type": ("vat_type", None),
-}

@@ -19,10 +19,10 @@ from deposits.exceptions import DepositError, DepositRefused
 from deposits.models import Deposit, DepositItem, DepositStatusChange
 from deposits.prefill import prefill
 from invoices import attachments as attachment_rules
-from invoices import permissions as invoice_permissions
 from invoices import services as invoice_services
 from invoices.enums import CADRES_WITH_VALIDATOR, DepositMode
 from invoices.exceptions import InvoiceError, SubmissionRefused
+from structures import permissions as structure_permissions
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def _add_items(deposit: Deposit, members: list) -> None:
 def process_item(*, item_id: int) -> None:
     """Reads one file and makes its invoice: a draft to complete (unit deposit) or, for a lot, an
     invoice sent at once when it is complete (reported otherwise)."""
-    from deposits.extraction import ExtractionError, extract
+    from einvoice.extraction import ExtractionError, extract
 
     with transaction.atomic():
         item = (
@@ -466,7 +466,7 @@ def is_stuck(deposit: Deposit, now=None) -> bool:
 @transaction.atomic
 def retry_deposit(*, actor, structure, deposit_id: int) -> Deposit:
     """Relancer: a deposit dropped by its worker is processed again (what was done stays done)."""
-    if not invoice_permissions.can_issue(actor, structure):
+    if not structure_permissions.can_issue(actor, structure):
         raise DepositError(_("Vous n'avez pas le droit de déposer des factures pour cette structure."))
     deposit = (
         Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id, structure=structure).first()

@@ -9,9 +9,9 @@ from deposits import selectors, services
 from deposits.enums import FINISHED, DepositKind
 from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
-from invoices import permissions
 from invoices.views.common import file_download, paginate
 from invoices.views.supplier import new_invoice_allowed, render_space
+from structures import permissions
 from structures.enums import Space, SubscriptionMode
 
 space_required = permissions.space_required(Space.FACTURES_EMISES)

@@ -9,13 +9,13 @@ import hashlib
 import os
 from pathlib import Path
 
-import facturx
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from einvoice.cii import build_cii_xml, cadre_code
+from einvoice.facturx_pdf import embed_cii
 from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
-from invoices.facturx import build_cii_xml, cadre_code
 
 FONT_FILES = {
     "regular": "dsfr/dist/fonts/Marianne-Regular.woff2",
@@ -119,9 +119,7 @@ def build_facturx_pdf(invoice, *, xml: bytes | None = None) -> bytes:
         "title": f"{kind} {invoice.number}",
         "subject": f"{kind} {invoice.number} de {invoice.supplier.raison_sociale}",
     }
-    return facturx.generate_from_binary(
-        pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=metadata, lang="fr-FR"
-    )
+    return embed_cii(pdf, xml, metadata=metadata)
 
 
 def sha256_hex(data: bytes) -> str:

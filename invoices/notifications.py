@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.enums import NotificationPreference
-from invoices import permissions
 from invoices.enums import InvoiceStatus
 from invoices.models import InvoiceStatusChange, Notification
+from structures import permissions
 from structures.enums import Role, Space
 
 # What a recipient structure hears about: an invoice arriving, or coming back completed.

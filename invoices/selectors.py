@@ -6,9 +6,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from invoices import permissions, workflow
+from invoices import workflow
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice, Notification
+from structures import permissions
 
 
 def issued_by(structure) -> QuerySet[Invoice]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import attachments as attachment_rules
-from invoices import computations, permissions, selectors, workflow
+from invoices import computations, selectors, workflow
 from invoices.enums import (
     CADRES_WITH_VALIDATOR,
     AttachmentKind,
@@ -43,6 +43,7 @@ from invoices.models import (
     InvoiceVatLine,
     Notification,
 )
+from structures import permissions
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus, Space
 from structures.models import BankAccount, Structure, StructureService
@@ -480,8 +481,8 @@ def _queue_original(invoice_id):
 def _structured_data_errors(invoice: Invoice) -> dict[str | None, list[str]]:
     """The Factur-X XML the portal will generate must pass the XSD and the EN 16931 rules:
     checked before the invoice is accepted, so that its legal original is never invalid."""
-    from deposits.extraction.validation import validate_xml
-    from invoices.facturx import build_cii_xml
+    from einvoice.cii import build_cii_xml
+    from einvoice.validation import validate_xml
 
     # The French rules are warnings: not worth their time here.
     report = validate_xml(build_cii_xml(invoice), french_rules=False)

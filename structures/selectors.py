@@ -103,7 +103,8 @@ def managed_structures(user):
     ).order_by("raison_sociale")
 
 
-def get_membership(user, structure):
+def active_membership(user, structure) -> Membership | None:
+    """The user's active attachment to the structure (a Structure or its id), if any."""
     return Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).first()
 
 

@@ -4,10 +4,12 @@ Each service is atomic, locks the rows it changes, checks the actor's role for t
 writes an AuditLog row in the same transaction, and queues e-mails after commit.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from structures import selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
@@ -88,9 +90,7 @@ def _lock_structure(structure_id) -> Structure:
 
 
 def _require_manager(actor, structure, *, principal=False) -> Membership:
-    membership = Membership.objects.filter(
-        user=actor, structure=structure, status=MembershipStatus.ACTIVE
-    ).first()
+    membership = selectors.active_membership(actor, structure)
     allowed = {Role.PRINCIPAL_MANAGER} if principal else MANAGER_ROLES
     if membership is None or membership.role not in allowed:
         raise NotAllowed(
@@ -451,6 +451,28 @@ def attach_user(*, actor, structure_id: int, user, role: str = Role.USER, servic
 
 
 @transaction.atomic
+def invite_user(*, actor, structure_id: int, email: str, nom: str, prenom: str, role: str, service_ids=()):
+    """A manager creates a colleague's account, attached to the structure at once (domain §6.3:
+    a manager can attach users directly); the colleague activates it from the e-mailed link."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).lower()
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise StructureError(_("Un compte existe déjà avec cette adresse électronique."))
+    # Created without a password, the account waits for its activation (the model's default status).
+    user = user_model.objects.create_user(
+        email, nom=nom.strip(), prenom=prenom.strip(), language=actor.language
+    )
+    attach_user(actor=actor, structure_id=structure_id, user=user, role=role, service_ids=service_ids)
+    request_activation_link(user_id=user.pk)
+    return user
+
+
+def request_activation_link(*, user_id: int) -> None:
+    """The activation link goes out after commit; accounts sends it (structures.signals)."""
+    transaction.on_commit(lambda: signals.activation_link_requested.send(sender=None, user_id=user_id))
+
+
+@transaction.atomic
 def set_member_role(*, actor, structure_id: int, membership_id: int, role: str) -> Membership:
     """Promotes a user to secondary manager or back to simple user."""
     structure = _lock_structure(structure_id)
@@ -607,7 +629,7 @@ def request_subscription(*, user, structure_id: int, space: str, mode: str) -> S
     """A member subscribes to a space; Factures émises and the like need no approval (§5.2)."""
     structure = _lock_structure(structure_id)
     _require_active(structure)
-    if not Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).exists():
+    if selectors.active_membership(user, structure) is None:
         raise StructureError(_("Vous devez être rattaché à la structure pour vous abonner à ses espaces."))
     if not OpenedSpace.objects.filter(structure=structure, space=space).exists():
         raise StructureError(

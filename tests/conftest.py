@@ -7,9 +7,9 @@ from celery.signals import task_postrun
 from django.db import connections
 from django.utils import translation
 
+from einvoice.cii import build_cii_xml
 from invoices import documents
 from invoices import services as invoice_services
-from invoices.facturx import build_cii_xml
 from structures import services
 from structures.enums import IdentifierType, StructureKind
 from tests.factories import UserFactory, french_vat_number, valid_siret

@@ -12,6 +12,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # Console for the terminal, and a copy kept in the database for the /dev/outbox/ page.
 EMAIL_BACKEND = "accounts.mail.ConsoleAndOutboxBackend"
 DEV_OUTBOX = True
+# load_demo_data (`make run`, the tests); production has no demo data.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.forms"] + ["demo", "django.forms"]  # noqa: F405
 # Tasks run in-process unless a Redis broker is configured.
 CELERY_TASK_ALWAYS_EAGER = not env("REDIS_URL", default="")
 # Static files come from the finders here; whitenoise serves the collected ones in production.

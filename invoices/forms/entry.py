@@ -221,6 +221,27 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
         }
 
 
+# Where each value pre-filled from a deposited file (deposits.prefill) shows in this form, and the
+# extraction field it came from: the form marks what was read in the file.
+FORM_FIELDS = {
+    "number": ("number", "invoice_number"),
+    "invoice_date": ("invoice_date", "issue_date"),
+    "due_date": ("due_date", "due_date"),
+    "invoice_type": ("invoice_type", "document_type"),
+    "currency": ("currency", "currency"),
+    "recipient_id": ("recipient_identifier", "recipient_identifier"),
+    "recipient_service_id": ("recipient_service", "service_code"),
+    "numero_engagement": ("numero_engagement", "engagement_number"),
+    "contract_number": ("contract_number", "contract_number"),
+    "origin_invoice_number": ("origin_invoice_number", "origin_invoice_number"),
+    "comment": ("comment", "note"),
+    "payment_mode": ("payment_mode", "payment_means_code"),
+    "bank_account_id": ("bank_account", "iban"),
+    "amount_due": ("amount_due", "amount_due"),
+    "vat_type": ("vat_type", None),
+}
+
+
 def initial_from(invoice) -> dict:
     """The entry form's initial values for an existing draft."""
     return {

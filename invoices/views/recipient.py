@@ -22,9 +22,10 @@ from invoices.views.common import (
     paginate,
     run_search,
 )
+from structures import permissions as structure_permissions
 from structures.enums import Space, SubscriptionMode
 
-space_required = permissions.space_required(Space.FACTURES_RECUES)
+space_required = structure_permissions.space_required(Space.FACTURES_RECUES)
 
 
 def _menu() -> list[dict]:
@@ -83,7 +84,9 @@ def home(request):
 @space_required
 def search(request):
     structure = request.current_structure
-    services_in_scope = permissions.service_scope(request.user, structure, request.current_membership)
+    services_in_scope = structure_permissions.service_scope(
+        request.user, structure, request.current_membership
+    )
     services = (
         structure.services.filter(pk__in=[s.pk for s in services_in_scope])
         if services_in_scope is not None

@@ -16,13 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from annuaire import selectors as annuaire_selectors
 from annuaire.forms import AnnuaireSearchForm
 from choruspro.forms import object_id
-from deposits import selectors as deposit_selectors
-from deposits.prefill import FORM_FIELDS
-from invoices import computations, permissions, selectors, services, workflow
+from invoices import computations, deposit_selectors, permissions, selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
 from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
-from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
+from invoices.forms.entry import FORM_FIELDS, InvoiceForm, initial_from, lines_formset, without_line
 from invoices.forms.processing import CompleteForm, RecycleForm
 from invoices.forms.search import DEFAULT_PAGE_SIZE, SupplierSearchForm
 from invoices.views.common import (
@@ -35,10 +33,11 @@ from invoices.views.common import (
     pdf_response,
     run_search,
 )
+from structures import permissions as structure_permissions
 from structures import selectors as structure_selectors
 from structures.enums import Space, SubscriptionMode
 
-space_required = permissions.space_required(Space.FACTURES_EMISES)
+space_required = structure_permissions.space_required(Space.FACTURES_EMISES)
 
 
 def _menu(request) -> list[dict]:

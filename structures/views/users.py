@@ -12,9 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import services as account_services
-from accounts.enums import UserStatus
-from accounts.exceptions import AccountError
 from structures import selectors, services
 from structures.enums import MembershipStatus, Role
 from structures.exceptions import StructureError
@@ -116,7 +113,7 @@ def user_attach(request):
                 if response := ratelimit.consume_or_429(request, action="invite_user"):
                     return response
                 try:
-                    invited = account_services.invite_user(
+                    invited = services.invite_user(
                         actor=request.user,
                         structure_id=structure.pk,
                         email=form.cleaned_data["email"],
@@ -125,7 +122,7 @@ def user_attach(request):
                         role=form.cleaned_data["role"],
                         service_ids=service_ids,
                     )
-                except (StructureError, AccountError) as exc:
+                except StructureError as exc:
                     form.add_error(None, str(exc))
                 else:
                     messages.success(
@@ -134,7 +131,7 @@ def user_attach(request):
                         % {"user": invited},
                     )
                     return redirect("structures:users")
-            elif user.status != UserStatus.ACTIVE:
+            elif not user.is_active:
                 form.add_error(
                     "email",
                     _(
@@ -165,14 +162,14 @@ def user_attach(request):
 def user_resend_activation(request, membership_id):
     """Sends a new activation link to a member whose account is not activated yet (§6.2 E)."""
     membership = get_object_or_404(selectors.structure_members(request.current_structure), pk=membership_id)
-    if membership.user.status != UserStatus.PENDING_ACTIVATION:
+    if not membership.user.is_pending_activation:
         messages.error(request, _("Le compte de %(user)s est déjà activé.") % {"user": membership.user})
     elif response := ratelimit.consume_or_429(
         request, action="resend_activation", key=membership.user.email.lower()
     ):
         return response
     else:
-        account_services.resend_activation(email=membership.user.email)
+        services.request_activation_link(user_id=membership.user_id)
         messages.success(
             request, _("Un nouveau lien d'activation est envoyé à %(user)s.") % {"user": membership.user}
         )
@@ -201,7 +198,7 @@ def transfer_principal(request):
     structure = request.current_structure
     candidates = (
         selectors.structure_members(structure)
-        .filter(status=MembershipStatus.ACTIVE, user__status=UserStatus.ACTIVE)
+        .filter(status=MembershipStatus.ACTIVE, user__is_active=True)
         .exclude(user=request.user)
     )
     form = TransferPrincipalForm(request.POST or None, candidates=candidates)

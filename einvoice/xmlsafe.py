@@ -5,7 +5,7 @@ import re
 
 from lxml import etree
 
-from deposits.extraction.result import ExtractionError
+from einvoice.result import ExtractionError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)

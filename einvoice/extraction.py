@@ -1,5 +1,5 @@
-"""Reading a deposited invoice file: what it is, what it says, whether it is valid. No Django here:
-the deposits worker calls `extract()` and pre-fills the form with the result.
+"""Reading a deposited invoice file: what it is, what it says, whether it is valid. The
+deposits worker calls `extract()` and pre-fills the form with the result.
 
 Choices:
 - The content decides the format, not the name; a name that says otherwise is refused
@@ -11,8 +11,8 @@ Choices:
 
 import warnings
 
-from deposits.extraction import pdf, structured, validation, xmlsafe
-from deposits.extraction.result import ExtractionError, ExtractionResult, Finding, ValidationReport
+from einvoice import pdf, structured, validation, xmlsafe
+from einvoice.result import ExtractionError, ExtractionResult, Finding, ValidationReport
 
 MAX_SIZE = 10 * 1024 * 1024
 

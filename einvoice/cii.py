@@ -16,8 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
-from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
-
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
 QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
@@ -28,26 +26,29 @@ PROFILE_EN16931 = "urn:cen.eu:en16931:2017"
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
-TYPE_CODES = {InvoiceType.INVOICE: "380", InvoiceType.CREDIT_NOTE: "381"}
+# The portal's stored codes (invoices.enums) are the keys: this package does not import Django.
+TYPE_CODES = {"FACTURE": "380", "AVOIR": "381"}
 # BT-81 (UNTDID 4461). A transfer without an IBAN cannot be 30/58 (BR-61): 1 = not defined.
 PAYMENT_MEANS = {
-    PaymentMode.TRANSFER: "58",
-    PaymentMode.CHEQUE: "20",
-    PaymentMode.DIRECT_DEBIT: "49",
-    PaymentMode.CASH: "10",
-    PaymentMode.OTHER: "1",
-    PaymentMode.CARRY_OVER: "97",
+    "VIREMENT": "58",
+    "CHEQUE": "20",
+    "PRELEVEMENT": "49",
+    "ESPECE": "10",
+    "AUTRE": "1",
+    "REPORT": "97",
 }
-# BT-118 / BT-151 for the exemption reasons, with the VATEX code (BT-121) when a generic one exists.
+# BT-118 / BT-151 for the exemption reasons, with the VATEX code (BT-121) when a generic one exists
+# and the legal mention (BT-120): the French labels of invoices.enums.ExemptionReason, whatever
+# language the user who sends the invoice reads.
 EXEMPTION_CATEGORIES = {
-    ExemptionReason.ART_261: ("E", ""),
-    ExemptionReason.ART_293B: ("E", ""),
-    ExemptionReason.REVERSE_CHARGE: ("AE", "VATEX-EU-AE"),
-    ExemptionReason.INTRA_EU: ("K", "VATEX-EU-IC"),
-    ExemptionReason.EXPORT: ("G", "VATEX-EU-G"),
+    "ART_261_CGI": ("E", "", "Exonération art. 261 CGI"),
+    "ART_293_B_CGI": ("E", "", "TVA non applicable, art. 293 B du CGI"),
+    "AUTOLIQUIDATION": ("AE", "VATEX-EU-AE", "Autoliquidation"),
+    "ART_262_TER_CGI": ("K", "VATEX-EU-IC", "Livraison intracommunautaire (art. 262 ter I CGI)"),
+    "ART_262_CGI": ("G", "VATEX-EU-G", "Exportation (art. 262 I CGI)"),
 }
 # BT-8: VAT on debits → invoice issue date (5); VAT on receipts → paid to date (72).
-VAT_DUE_DATE_CODES = {VatType.ON_DEBITS: "5", VatType.ON_RECEIPTS: "72"}
+VAT_DUE_DATE_CODES = {"TVA_SUR_DEBIT": "5", "TVA_SUR_ENCAISSEMENT": "72"}
 # Free-text units of the entry form → UN/ECE Recommendation 20 (BT-130); default C62 (one).
 UNIT_CODES = {
     "": "C62",
@@ -121,16 +122,13 @@ def cadre_code(cadre: str) -> str:
 
 def vat_category(invoice, rate: Decimal) -> tuple[str, str, str]:
     """(category code, exemption reason text, exemption reason code) for a line or breakdown."""
-    if invoice.vat_type == VatType.NO_VAT:
+    if invoice.vat_type == "SANS_TVA":
         return "O", "Non soumis à la TVA", "VATEX-EU-O"
-    if invoice.vat_type == VatType.EXEMPT:
-        category, code = EXEMPTION_CATEGORIES.get(invoice.exemption_reason, ("E", ""))
-        label = (
-            ExemptionReason(invoice.exemption_reason).label
-            if invoice.exemption_reason in (ExemptionReason.values)
-            else (invoice.exemption_reason or "Exonération de TVA")
+    if invoice.vat_type == "EXONERATION":
+        category, code, label = EXEMPTION_CATEGORIES.get(
+            invoice.exemption_reason, ("E", "", invoice.exemption_reason or "Exonération de TVA")
         )
-        return category, str(label), code
+        return category, label, code
     if not rate:
         return "Z", "", ""
     return "S", "", ""
@@ -197,7 +195,7 @@ class _Builder:
                     + " (déduite du net à payer, portée en montant déjà payé).",
                 )
             )
-        if invoice.invoice_type == InvoiceType.INVOICE:
+        if invoice.invoice_type == "FACTURE":
             notes += [("PMD", PENALTIES_NOTE), ("PMT", RECOVERY_NOTE), ("AAB", NO_DISCOUNT_NOTE)]
         return notes
 
@@ -244,7 +242,7 @@ class _Builder:
             agreement,
             "ram:SellerTradeParty",
             invoice.supplier,
-            vat_number_allowed=invoice.vat_type != VatType.NO_VAT,
+            vat_number_allowed=invoice.vat_type != "SANS_TVA",
         )
         self.party(agreement, "ram:BuyerTradeParty", invoice.recipient)
         if invoice.numero_engagement.strip():
@@ -323,7 +321,7 @@ class _Builder:
             if invoice.due_date:
                 self.date(terms, "ram:DueDateDateTime", invoice.due_date)
         self.summation(settlement)
-        if invoice.invoice_type == InvoiceType.CREDIT_NOTE and invoice.origin_invoice_number:
+        if invoice.invoice_type == "AVOIR" and invoice.origin_invoice_number:
             reference = self.sub(settlement, "ram:InvoiceReferencedDocument")
             self.sub(reference, "ram:IssuerAssignedID", invoice.origin_invoice_number)
 
@@ -337,7 +335,7 @@ class _Builder:
             code = "1"
         means = self.sub(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
         self.sub(means, "ram:TypeCode", code)
-        self.sub(means, "ram:Information", PaymentMode(invoice.payment_mode).label)
+        self.sub(means, "ram:Information", invoice.get_payment_mode_display())
         if account is not None and code in ("58", "30", "31", "42"):
             creditor = self.sub(means, "ram:PayeePartyCreditorFinancialAccount")
             self.sub(creditor, "ram:IBANID", account.iban.replace(" ", ""))

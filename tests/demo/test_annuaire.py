@@ -2,12 +2,12 @@ import csv
 
 from stdnum.fr import siren, siret
 
-from annuaire.constants import FIXTURES_DIR, STRUCTURE_COLUMNS
-from annuaire.demo import generate_services_csv, generate_structures_csv
+from annuaire.constants import STRUCTURE_COLUMNS
+from demo.annuaire_export import FIXTURES_DIR, generate_services_csv, generate_structures_csv
 
 
 def test_generator_is_deterministic_and_matches_the_committed_fixtures(tmp_path):
-    """Regenerate with `python -m annuaire.demo` whenever this fails after a generator change."""
+    """Regenerate with `python -m demo.annuaire_export` whenever this fails after a generator change."""
     generate_structures_csv(tmp_path / "structures.csv")
     generate_services_csv(tmp_path / "services.csv")
     assert (tmp_path / "structures.csv").read_text() == (FIXTURES_DIR / "demo_structures.csv").read_text()

@@ -1,7 +1,7 @@
 """Deterministic generator of a realistic annuaire export (demo data, tests, benchmark).
 
 The same seed always gives the same files, byte for byte: the committed fixtures
-(annuaire/fixtures/demo_*.csv) are regenerated with `python -m annuaire.demo`.
+(demo/fixtures/demo_*.csv) are regenerated with `python -m demo.annuaire_export`.
 The first rows are fixed entities, one per invoicing rule, that demos and tests rely on.
 """
 
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from stdnum import luhn
 
-from annuaire.constants import FIXTURES_DIR, SERVICE_COLUMNS, STRUCTURE_COLUMNS
+from annuaire.constants import SERVICE_COLUMNS, STRUCTURE_COLUMNS
 
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_SEED = 20240901
 PHONE_PREFIX_BY_REGION_DIGIT = {"0": "01", "1": "01", "2": "03", "3": "04", "4": "02", "5": "02", "6": "04"}
 

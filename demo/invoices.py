@@ -5,13 +5,13 @@ import datetime
 import random
 from contextlib import contextmanager
 
+from celery import current_app as celery_app
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
 from accounts.enums import UserStatus
 from accounts.models import User
-from choruspro.celery import app as celery_app
 from invoices import services
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice

@@ -5,7 +5,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from deposits.extraction.result import ExtractionError
+from einvoice.result import ExtractionError
 
 CII = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",

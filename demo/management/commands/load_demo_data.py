@@ -1,0 +1,34 @@
+"""Demo data for `make run`: idempotent, prints the demo accounts."""
+
+import os
+
+from django.core.management.base import BaseCommand
+from django.test import override_settings
+
+from demo.annuaire import load_demo_annuaire
+from demo.invoices import load_demo_invoices
+from demo.structures import DEMO_PASSWORD, USERS, load_demo_structures
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+
+    def handle(self, *args, **options):
+        parties = load_demo_structures()
+        load_demo_annuaire()
+        # Hundreds of status changes: their notification e-mails would only bury the useful ones.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created = load_demo_invoices(**parties._asdict())
+        if created:
+            self.stdout.write(f"  {created} factures de démonstration créées.")
+        self._print_accounts(parties.supplier, parties.recipient)
+
+    def _print_accounts(self, supplier, entity):
+        self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
+        for email, (_nom, _prenom, role) in USERS.items():
+            self.stdout.write(f"  {email:42} {role}")
+        self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(
+            f"  Portail : http://127.0.0.1:{port}/    E-mails envoyés : http://127.0.0.1:{port}/dev/outbox/\n"
+        )
