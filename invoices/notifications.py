@@ -17,6 +17,7 @@ from accounts.enums import NotificationPreference
 from invoices import permissions
 from invoices.enums import InvoiceStatus
 from invoices.models import InvoiceStatusChange, Notification
+from structures import cache as structure_cache
 from structures.enums import Role, Space
 
 # What a recipient structure hears about: an invoice arriving, or coming back completed.
@@ -90,6 +91,7 @@ def notify_status_change(change_id: int) -> None:
             if services is None or invoice.recipient_service in services:
                 audience.append(membership.user_id)
     created = _create(list(dict.fromkeys(audience)), change)
+    structure_cache.forget_unread(*created)
     context = {
         "change": change,
         "invoice": invoice,

@@ -226,3 +226,14 @@ def structured_invoice(supplier, recipient):
         return content
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The database is rolled back after each test and its ids reused: so is the cache emptied,
+    lest a test read the header another one cached (structures.cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
