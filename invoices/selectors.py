@@ -219,24 +219,29 @@ def figures_by_status(queryset: QuerySet[Invoice]) -> list[dict]:
     ]
 
 
+def _month_shifted(month: datetime.date, delta: int) -> datetime.date:
+    """The first day of the month `delta` months away from `month`'s."""
+    index = month.year * 12 + month.month - 1 + delta
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def figures_by_month(queryset: QuerySet[Invoice], *, months: int = 12) -> list[dict]:
-    """Count and TTC amount per month of invoice date over the last `months` months, empty
-    months included."""
+    """Count and TTC amount per month of invoice date over the last `months` months, the current
+    one included and empty months too, oldest first: one grouped query."""
     today = timezone.localdate()
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    calendar = [_month_shifted(today.replace(day=1), delta) for delta in range(1 - months, 1)]
     rows = {
         row["month"]: row
-        for row in queryset.filter(invoice_date__gte=first, invoice_date__lte=today)
+        for row in queryset.filter(invoice_date__gte=calendar[0], invoice_date__lte=today)
         .order_by()
         .annotate(month=TruncMonth("invoice_date"))
         .values("month")
         .annotate(count=Count("pk"), amount=Sum("total_ttc"))
     }
-    result, month = [], first
-    while month <= today:
+    result = []
+    for month in calendar:
         row = rows.get(month, {})
         result.append({"month": month, "count": row.get("count", 0), "amount": row.get("amount") or 0})
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
     return result
 
 
