@@ -8,11 +8,13 @@ import pytest
 import time_machine
 
 from invoices import selectors
+from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
 
 pytestmark = pytest.mark.django_db
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+LINE = {"designation": "Visite", "quantity": "1", "unit_price": "80.00", "vat_rate": "20"}
 
 
 @pytest.mark.parametrize(
@@ -28,7 +30,7 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 )
 def test_twelve_months_the_current_one_last(today, first, last):
     with time_machine.travel(datetime.datetime.combine(today, datetime.time(12), PARIS), tick=False):
-        months = [row["month"] for row in selectors.figures_by_month(Invoice.objects.none())]
+        months = [row["month"] for row in selectors.dashboard_figures(Invoice.objects.none())[1]]
     assert len(months) == 12
     assert months[0] == first and months[-1] == last
     assert months == sorted(set(months))
@@ -37,13 +39,22 @@ def test_twelve_months_the_current_one_last(today, first, last):
 
 def test_the_page_shows_each_months_figures_under_its_label(client, supplier, make_invoice):
     with time_machine.travel(datetime.datetime(2026, 3, 15, 12, tzinfo=PARIS), tick=False):
-        make_invoice(invoice_date=datetime.date(2026, 3, 2))
-        make_invoice(invoice_date=datetime.date(2026, 3, 10))
+        march = [
+            make_invoice(invoice_date=datetime.date(2026, 3, 2)),
+            make_invoice(invoice_date=datetime.date(2026, 3, 10), lines=[LINE]),
+        ]
         make_invoice(invoice_date=datetime.date(2025, 4, 30))
         make_invoice(invoice_date=datetime.date(2025, 3, 31))  # thirteen months back: left out
         make_invoice(invoice_date=datetime.date(2026, 1, 5), send=False)  # drafts are not counted
         client.force_login(supplier.gp)
-        content = client.get("/factures-emises/tableau-de-bord/").content.decode()
+        response = client.get("/factures-emises/tableau-de-bord/")
+    content = response.content.decode()
+    # Per status, every invoice sent, however old.
+    assert [(row["status"], row["count"]) for row in response.context["by_status"]] == [
+        (InvoiceStatus.MADE_AVAILABLE, 4)
+    ]
+    assert response.context["total_count"] == 4
+    assert response.context["by_month"][-1]["amount"] == sum(invoice.total_ttc for invoice in march)
     table = content[content.index('data-testid="by-month"') :]
     table = table[table.index("<tbody>") : table.index("</tbody>")]
     rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"amount\">(\d+)</td>", table)
