@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from celery.signals import task_postrun
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
@@ -232,8 +233,6 @@ def structured_invoice(supplier, recipient):
 def _empty_cache():
     """The database is rolled back after each test and its ids reused: so is the cache emptied,
     lest a test read the header another one cached (structures.cache)."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
