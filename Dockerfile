@@ -9,4 +9,4 @@ RUN pip install --no-cache-dir .
 RUN DJANGO_SECRET_KEY=collectstatic DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/x.db REDIS_URL=redis://localhost \
     python manage.py collectstatic --noinput --settings=choruspro.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "choruspro.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "choruspro.wsgi:application"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import UserStatus
 from accounts.exceptions import AccountError, ActivationLinkExpired, ActivationLinkInvalid, ActivationLinkUsed
 from accounts.models import User
+from structures import cache as structure_cache
 from structures import services as structure_services
 from structures.enums import MembershipStatus, Role, Space, StructureKind, StructureStatus
 from structures.models import Membership
@@ -151,6 +152,7 @@ def activate_account(*, user_id: int, password: str) -> User:
     user.activated_at = timezone.now()
     user.save(update_fields=["password", "status", "activated_at"])
     user.refresh_from_db(fields=["is_active"])
+    structure_cache.forget_navigation(user.pk)
     EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -202,6 +204,7 @@ def deactivate_account(*, user: User) -> User:
         )
     user.status = UserStatus.INACTIVE
     user.save(update_fields=["status"])
+    structure_cache.forget_navigation(user.pk)
     return user
 
 

@@ -21,9 +21,9 @@ def home(request):
         "active_mandate": selectors.active_mandate(structure) if structure else None,
     }
     if structure is not None:
-        if structure_permissions.space_mode(request.user, structure, Space.FACTURES_EMISES):
+        if structure_permissions.member_space_mode(request.current_membership, Space.FACTURES_EMISES):
             context["returned_invoices"] = invoice_selectors.returned_unacknowledged(structure).count()
-        if structure_permissions.space_mode(request.user, structure, Space.FACTURES_RECUES):
+        if structure_permissions.member_space_mode(request.current_membership, Space.FACTURES_RECUES):
             context["invoices_to_process"] = invoice_selectors.recipient_to_handle(
                 structure, request.user
             ).count()

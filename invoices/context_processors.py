@@ -1,4 +1,5 @@
 from invoices import selectors
+from structures import cache
 
 
 def notifications(request):
@@ -6,4 +7,5 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": selectors.unread_notifications_count(user)}
+    count = cache.unread_count(user.pk, lambda: selectors.unread_notifications_count(user))
+    return {"unread_notifications": count}

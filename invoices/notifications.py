@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from accounts.enums import NotificationPreference
 from invoices.enums import InvoiceStatus
 from invoices.models import InvoiceStatusChange, Notification
+from structures import cache as structure_cache
 from structures import permissions
 from structures.enums import Role, Space
 
@@ -90,6 +91,7 @@ def notify_status_change(change_id: int) -> None:
             if services is None or invoice.recipient_service in services:
                 audience.append(membership.user_id)
     created = _create(list(dict.fromkeys(audience)), change)
+    structure_cache.forget_unread(*created)
     context = {
         "change": change,
         "invoice": invoice,

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -202,43 +202,41 @@ def sort(queryset: QuerySet[Invoice], key: str | None) -> tuple[QuerySet[Invoice
 # --- Tableau de bord ------------------------------------------------------------------------------
 
 
-def figures_by_status(queryset: QuerySet[Invoice]) -> list[dict]:
-    """Count and TTC amount per status, in the lifecycle's order."""
-    rows = {
-        row["status"]: row
-        for row in queryset.order_by().values("status").annotate(count=Count("pk"), amount=Sum("total_ttc"))
-    }
-    return [
-        {
-            "status": status,
-            "label": status.label,
-            "count": rows[status]["count"],
-            "amount": rows[status]["amount"],
-        }
-        for status in InvoiceStatus
-        if status in rows
-    ]
+def _month_shifted(month: datetime.date, delta: int) -> datetime.date:
+    """The first day of the month `delta` months away from `month`'s."""
+    index = month.year * 12 + month.month - 1 + delta
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def figures_by_month(queryset: QuerySet[Invoice], *, months: int = 12) -> list[dict]:
-    """Count and TTC amount per month of invoice date over the last `months` months, empty
-    months included."""
+def dashboard_figures(queryset: QuerySet[Invoice], *, months: int = 12) -> tuple[list[dict], list[dict]]:
+    """Count and TTC amount per status (in the lifecycle's order), and per month of invoice date
+    over the last `months` months (the current one included, empty months too, oldest first).
+
+    One query grouped by status and month, the month left empty outside the window: a single
+    pass over the structure's invoices, whose number only the database sees."""
     today = timezone.localdate()
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    rows = {
-        row["month"]: row
-        for row in queryset.filter(invoice_date__gte=first, invoice_date__lte=today)
-        .order_by()
-        .annotate(month=TruncMonth("invoice_date"))
-        .values("month")
+    calendar = [_month_shifted(today.replace(day=1), delta) for delta in range(1 - months, 1)]
+    in_window = Q(invoice_date__gte=calendar[0], invoice_date__lte=today)
+    rows = (
+        queryset.order_by()
+        .annotate(month=TruncMonth(Case(When(in_window, then="invoice_date"), output_field=DateField())))
+        .values("status", "month")
         .annotate(count=Count("pk"), amount=Sum("total_ttc"))
-    }
-    result, month = [], first
-    while month <= today:
-        row = rows.get(month, {})
-        result.append({"month": month, "count": row.get("count", 0), "amount": row.get("amount") or 0})
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return result
+    )
+    per_status, per_month = {}, {month: {"count": 0, "amount": 0} for month in calendar}
+    for row in rows:
+        folds = [per_status.setdefault(row["status"], {"count": 0, "amount": 0})]
+        if row["month"] is not None:
+            folds.append(per_month[row["month"]])
+        for figures in folds:
+            figures["count"] += row["count"]
+            figures["amount"] += row["amount"] or 0
+    by_status = [
+        {"status": status, "label": status.label, **per_status[status]}
+        for status in InvoiceStatus
+        if status in per_status
+    ]
+    return by_status, [{"month": month, **per_month[month]} for month in calendar]
 
 
 # --- Notifications --------------------------------------------------------------------------------

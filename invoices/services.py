@@ -43,6 +43,7 @@ from invoices.models import (
     InvoiceVatLine,
     Notification,
 )
+from structures import cache as structure_cache
 from structures import permissions
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus, Space
@@ -857,4 +858,6 @@ def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
 
 
 def mark_notifications_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    structure_cache.forget_unread(user.pk)
+    return marked

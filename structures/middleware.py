@@ -19,7 +19,7 @@ class CurrentStructureMiddleware:
         request.user_memberships = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            memberships = list(selectors.active_memberships(user))
+            memberships = selectors.header_memberships(user)
             request.user_memberships = memberships
             wanted = request.session.get(SESSION_KEY)
             chosen = next((m for m in memberships if m.structure_id == wanted), None)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from structures import selectors, signals
+from structures import cache, selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
@@ -145,6 +145,7 @@ def create_structure(*, actor, data: dict, kind: str = StructureKind.PRIVATE) ->
         status=MembershipStatus.ACTIVE,
         decided_at=timezone.now(),
     )
+    cache.forget_navigation(actor.pk)
     spaces = DEFAULT_PUBLIC_SPACES if kind == StructureKind.PUBLIC else DEFAULT_SPACES
     for space in spaces:
         OpenedSpace.objects.create(structure=structure, space=space)
@@ -178,6 +179,7 @@ def update_structure(*, actor, structure_id: int, data: dict) -> Structure:
             setattr(structure, field, data[field])
     if changed:
         structure.save()
+        cache.forget_structure(structure.pk)
         _audit(actor=actor, structure=structure, action=AuditAction.STRUCTURE_UPDATED, changes=changed)
     return structure
 
@@ -193,6 +195,7 @@ def inactivate_structure(*, actor, structure_id: int, absorbed_by: Structure | N
     structure.status = StructureStatus.INACTIVE
     structure.absorbed_by = absorbed_by
     structure.save(update_fields=["status", "absorbed_by", "updated_at"])
+    cache.forget_structure(structure.pk)
     BillingMandate.objects.filter(
         structure=structure, status__in=[MandateStatus.PENDING, MandateStatus.ACTIVE]
     ).update(status=MandateStatus.REVOKED, revoked_at=timezone.now())
@@ -257,6 +260,7 @@ def open_space(*, actor, structure_id: int, space: str, service_id: int | None =
     service = StructureService.objects.get(pk=service_id, structure=structure) if service_id else None
     opened, created = OpenedSpace.objects.get_or_create(structure=structure, service=service, space=space)
     if created:
+        cache.forget_structure(structure.pk)
         _audit(
             actor=actor,
             structure=structure,
@@ -284,6 +288,7 @@ def close_space(*, actor, structure_id: int, opened_space_id: int) -> None:
         SpaceSubscription.objects.filter(structure=structure, space=space).exclude(
             status=SubscriptionStatus.INACTIVE
         ).update(status=SubscriptionStatus.INACTIVE, decided_at=timezone.now(), decided_by=actor)
+    cache.forget_structure(structure.pk)
     _audit(
         actor=actor,
         structure=structure,
@@ -369,6 +374,7 @@ def request_membership(*, user, structure_id: int, service_ids=(), message: str 
         )
     services = StructureService.objects.filter(structure=structure, pk__in=service_ids, is_active=True)
     membership.services.set(services)
+    cache.forget_navigation(user.pk)
     _audit(
         actor=user,
         structure=structure,
@@ -396,6 +402,7 @@ def decide_membership(
     membership.save()
     if approve:
         _subscribe_self_service_spaces(membership)
+    cache.forget_navigation(membership.user_id)
     _audit(
         actor=actor,
         structure=structure,
@@ -443,6 +450,7 @@ def attach_user(*, actor, structure_id: int, user, role: str = Role.USER, servic
     membership.save()
     membership.services.set(StructureService.objects.filter(structure=structure, pk__in=service_ids))
     _subscribe_self_service_spaces(membership)
+    cache.forget_navigation(user.pk)
     _audit(
         actor=actor, structure=structure, action=AuditAction.MEMBERSHIP_CREATED, target_user=user, role=role
     )
@@ -488,6 +496,7 @@ def set_member_role(*, actor, structure_id: int, membership_id: int, role: str) 
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    cache.forget_navigation(membership.user_id)
     _audit(
         actor=actor,
         structure=structure,
@@ -517,6 +526,7 @@ def set_member_status(*, actor, structure_id: int, membership_id: int, active: b
     membership.decided_at = timezone.now()
     membership.decided_by = actor
     membership.save()
+    cache.forget_navigation(membership.user_id)
     _audit(
         actor=actor,
         structure=structure,
@@ -539,6 +549,7 @@ def detach_member(*, actor, structure_id: int, membership_id: int) -> None:
     user = membership.user
     SpaceSubscription.objects.filter(user=user, structure=structure).delete()
     membership.delete()
+    cache.forget_navigation(user.pk)
     _audit(actor=actor, structure=structure, action=AuditAction.MEMBERSHIP_REMOVED, target_user=user)
 
 
@@ -558,6 +569,7 @@ def transfer_principal_role(*, actor, structure_id: int, membership_id: int) -> 
     Membership.objects.filter(pk=current.pk).update(role=Role.SECONDARY_MANAGER)
     target.role = Role.PRINCIPAL_MANAGER
     target.save(update_fields=["role"])
+    cache.forget_navigation(current.user_id, target.user_id)
     _audit(
         actor=actor, structure=structure, action=AuditAction.PRINCIPAL_TRANSFERRED, target_user=target.user
     )
@@ -618,6 +630,7 @@ def duplicate_rights(*, actor, source_user, target_user, structure_ids) -> int:
         raise StructureError(
             _("L'utilisateur source n'a aucun rattachement actif dans les structures que vous gérez.")
         )
+    cache.forget_navigation(target_user.pk)
     return copied
 
 
@@ -655,6 +668,7 @@ def request_subscription(*, user, structure_id: int, space: str, mode: str) -> S
     subscription.decided_at = timezone.now() if immediate else None
     subscription.decided_by = None
     subscription.save()
+    cache.forget_navigation(user.pk)
     _audit(
         actor=user,
         structure=structure,
@@ -686,6 +700,7 @@ def decide_subscription(
     subscription.decided_at = timezone.now()
     subscription.decided_by = actor
     subscription.save()
+    cache.forget_navigation(subscription.user_id)
     _audit(
         actor=actor,
         structure=structure,
@@ -703,6 +718,7 @@ def end_subscription(*, user, subscription_id: int) -> None:
     subscription.status = SubscriptionStatus.INACTIVE
     subscription.decided_at = timezone.now()
     subscription.save()
+    cache.forget_navigation(user.pk)
     _audit(
         actor=user,
         structure=subscription.structure,

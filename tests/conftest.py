@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 from celery.signals import task_postrun
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
@@ -226,3 +228,24 @@ def structured_invoice(supplier, recipient):
         return content
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The database is rolled back after each test and its ids reused: so is the cache emptied,
+    lest a test read the header another one cached (structures.cache)."""
+    _clear_own_cache()
+    yield
+    _clear_own_cache()
+
+
+def _clear_own_cache():
+    """Redis is shared by the xdist workers and Celery (flushdb would empty their queues and
+    counters): only this worker's keys are deleted there."""
+    if not django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{django_settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)

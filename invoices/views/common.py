@@ -179,8 +179,7 @@ def bar_chart(
 
 
 def dashboard_context(invoices, verb: str) -> dict:
-    by_status = selectors.figures_by_status(invoices)
-    by_month = selectors.figures_by_month(invoices)
+    by_status, by_month = selectors.dashboard_figures(invoices)
     labels = [formats.date_format(row["month"], "M y") for row in by_month]
     return {
         "by_status": by_status,

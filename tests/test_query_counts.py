@@ -1,0 +1,80 @@
+"""What the main pages cost in SQL queries, pinned: a new query on one of them fails here, and the
+failure lists the queries.
+
+Each page is asked once before it is counted, as a user browsing does: the header's data then come
+from the cache (structures.cache) and the session from cached_db, leaving the user's row as the
+only query a connected page makes before its own content.
+"""
+
+import pytest
+
+from tests.factories import StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invoices(make_invoice):
+    """A few invoices from `supplier` to `recipient` (a page's cost must not depend on them)."""
+    return [make_invoice(), make_invoice(), make_invoice(send=False)]
+
+
+def _count(client, django_assert_num_queries, user, path, expected):
+    if user is not None:
+        client.force_login(user)
+    assert client.get(path).status_code == 200
+    with django_assert_num_queries(expected):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_an_anonymous_page_makes_no_query(client, django_assert_num_queries):
+    _count(client, django_assert_num_queries, None, "/annuaire/", 0)
+
+
+def test_an_empty_connected_page_reads_only_the_user(client, supplier, django_assert_num_queries):
+    """The annuaire's empty search: header and menu, no content of its own (6 queries before
+    the header's cache and cached_db sessions)."""
+    _count(client, django_assert_num_queries, supplier.gp, "/annuaire/", 1)
+
+
+def test_the_first_connected_page_fills_the_header_cache(client, supplier, django_assert_num_queries):
+    """User, memberships with their structures, opened spaces, subscriptions, unread count, and
+    the session saved once with the structure chosen by default (a savepoint, an update)."""
+    client.force_login(supplier.gp)
+    with django_assert_num_queries(8):
+        assert client.get("/annuaire/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", 6),  # was 13
+        ("/compte/", 5),  # was 10
+        ("/factures-emises/", 6),  # Synthèse, was 11
+        ("/factures-emises/rechercher/", 3),  # was 8
+        ("/factures-emises/tableau-de-bord/", 2),  # was 8
+        ("/gestionnaire/utilisateurs/", 4),  # was 9
+    ],
+)
+def test_supplier_pages(client, supplier, invoices, django_assert_num_queries, path, expected):
+    _count(client, django_assert_num_queries, supplier.gp, path, expected)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/factures-recues/", 3),  # Synthèse, was 8
+        ("/factures-recues/rechercher/", 3),  # was 8
+        ("/factures-recues/tableau-de-bord/", 2),  # was 8
+    ],
+)
+def test_recipient_pages(client, recipient, invoices, django_assert_num_queries, path, expected):
+    _count(client, django_assert_num_queries, recipient.gp, path, expected)
+
+
+def test_annuaire_search(client, supplier, django_assert_num_queries):
+    """Count and page of results (was 8)."""
+    for ville in ("Voiron", "Voiron", "Grenoble"):
+        StructureFactory(public=True, raison_sociale=f"Commune de {ville}", ville=ville)
+    _count(client, django_assert_num_queries, supplier.gp, "/annuaire/?q=commune", 3)
