@@ -39,6 +39,26 @@ class InvoiceStatus(models.TextChoices):
     DELETED = "SUPPRIMEE", _("Supprimée")
 
 
+# One mapping status → DSFR badge type (house style §I).
+STATUS_BADGES = {
+    InvoiceStatus.DRAFT: "",
+    InvoiceStatus.DEPOSITED: "info",
+    InvoiceStatus.ROUTING: "info",
+    InvoiceStatus.MADE_AVAILABLE: "new",
+    InvoiceStatus.TAKEN_IN_CHARGE: "new",
+    InvoiceStatus.TO_RECYCLE: "warning",
+    InvoiceStatus.SUSPENDED: "warning",
+    InvoiceStatus.COMPLETED: "new",
+    InvoiceStatus.REJECTED: "error",
+    InvoiceStatus.SERVICE_DONE: "info",
+    InvoiceStatus.MANDATED: "info",
+    InvoiceStatus.SENT_TO_ACCOUNTANT: "info",
+    InvoiceStatus.ACCOUNTED: "info",
+    InvoiceStatus.PAID: "success",
+    InvoiceStatus.DELETED: "",
+}
+
+
 class Cadre(models.TextChoices):
     """`codeCadreFacturation` offered in Factures émises (domain §2)."""
 

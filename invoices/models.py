@@ -22,7 +22,7 @@ class Invoice(models.Model):
     """A payment request from a supplier structure to a public structure (domain §3.1)."""
 
     status = models.CharField(
-        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=workflow.INITIAL
     )
     status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
     cadre = models.CharField(

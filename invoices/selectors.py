@@ -15,9 +15,14 @@ def issued_by(structure) -> QuerySet[Invoice]:
     """Invoices of the supplier structure (deleted drafts excluded)."""
     return (
         Invoice.objects.filter(supplier=structure)
-        .exclude(status=InvoiceStatus.DELETED)
+        .exclude(status__in=workflow.DISCARDED)
         .select_related("recipient", "recipient_service", "supplier", "supplier_service")
     )
+
+
+def sent_by(structure) -> QuerySet[Invoice]:
+    """Issued invoices that left the drafts (the supplier's dashboard)."""
+    return issued_by(structure).exclude(status__in=workflow.UNSENT)
 
 
 def received_by(structure, user=None, membership=None) -> QuerySet[Invoice]:

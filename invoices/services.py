@@ -21,7 +21,6 @@ from invoices.enums import (
     Cadre,
     DepositMode,
     InvoiceAction,
-    InvoiceStatus,
     InvoiceType,
     PaymentMode,
     VatType,
@@ -29,8 +28,10 @@ from invoices.enums import (
 from invoices.exceptions import (
     AttachmentRefused,
     ConcurrentChange,
+    InvalidTransition,
     InvoiceError,
     InvoiceNotAllowed,
+    InvoiceNotFound,
     SubmissionRefused,
 )
 from invoices.models import (
@@ -44,7 +45,7 @@ from invoices.models import (
     Notification,
 )
 from structures import selectors as structure_selectors
-from structures.enums import BankAccountStatus, Space
+from structures.enums import BankAccountStatus, Space, SubscriptionMode
 from structures.models import BankAccount, Structure, StructureService
 
 logger = logging.getLogger(__name__)
@@ -98,14 +99,10 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
     invoice.status = transition.target
     invoice.status_changed_at = timezone.now()
     fields = ["status", "status_changed_at", "updated_at"]
-    if transition.target == InvoiceStatus.DEPOSITED:
-        invoice.deposited_at = invoice.status_changed_at
-        invoice.rejection_acknowledged = False
-        fields += ["deposited_at", "rejection_acknowledged"]
-    if transition.target == InvoiceStatus.MADE_AVAILABLE:
-        invoice.made_available_at = invoice.status_changed_at
-        fields.append("made_available_at")
-    if transition.target in workflow.RETURNED_TO_SUPPLIER:
+    if stamp := workflow.STAMPED_AT.get(transition.target):
+        setattr(invoice, stamp, invoice.status_changed_at)
+        fields.append(stamp)
+    if transition.target in workflow.RESETS_ACKNOWLEDGEMENT:
         invoice.rejection_acknowledged = False
         fields.append("rejection_acknowledged")
     invoice.save(update_fields=fields)
@@ -119,8 +116,7 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
         reason=reason,
         payload=payload or {},
     )
-    # The supplier knows what they did themselves: others' changes are notified (domain §1.2).
-    if transition.side == workflow.Side.RECIPIENT or transition.target == InvoiceStatus.MADE_AVAILABLE:
+    if workflow.notifies(transition):
         _notify_after_commit(change)
     return change
 
@@ -130,6 +126,20 @@ def _lock(invoice_id, **scope) -> Invoice:
         return Invoice.objects.select_for_update(of=("self",)).get(pk=invoice_id, **scope)
     except Invoice.DoesNotExist as exc:
         raise InvoiceError(_("Facture introuvable.")) from exc
+
+
+def _lock_received(invoice_id, *, structure, actor, membership=None) -> Invoice:
+    """A received invoice read once through the actor's scope (the services they are restricted
+    to), locked."""
+    invoice = (
+        selectors.received_by(structure, actor, membership)
+        .select_for_update(of=("self",))
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound(_("Facture introuvable."))
+    return invoice
 
 
 def _require_issuer(actor, structure):
@@ -238,11 +248,10 @@ def save_draft(
 def _save_draft(*, actor, structure, data, lines, invoice_id=None, amount_due=None, files=()) -> Invoice:
     _require_issuer(actor, structure)
     if invoice_id is None:
-        invoice = Invoice(supplier=structure, created_by=actor, status=InvoiceStatus.DRAFT)
+        invoice = Invoice(supplier=structure, created_by=actor, status=workflow.INITIAL)
     else:
         invoice = _lock(invoice_id, supplier=structure)
-        if invoice.status != InvoiceStatus.DRAFT:
-            raise InvoiceError(_("Seul un brouillon peut être modifié."))
+        workflow.require("edit", invoice.status)
     for field in HEADER_FIELDS:
         if field in data:
             setattr(invoice, field, data[field] if data[field] is not None else _blank_for(field))
@@ -265,7 +274,7 @@ def _save_draft(*, actor, structure, data, lines, invoice_id=None, amount_due=No
     if invoice_id is None:
         InvoiceStatusChange.objects.create(
             invoice=invoice,
-            to_status=InvoiceStatus.DRAFT,
+            to_status=workflow.INITIAL,
             transition="create",
             actor=actor,
             structure=structure,
@@ -278,7 +287,7 @@ def _number_taken(structure, number, *, exclude_pk=None) -> bool:
     return (
         Invoice.objects.filter(supplier=structure, number=number)
         .exclude(pk=exclude_pk)
-        .exclude(status__in=[InvoiceStatus.DELETED, InvoiceStatus.REJECTED])
+        .exclude(status__in=workflow.NUMBER_RELEASED)
         .exists()
     )
 
@@ -453,8 +462,7 @@ def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False
     same transaction when the caller already is one (a lot's file: `route_now`)."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise ConcurrentChange(_("Cette facture a déjà été envoyée."))
+    workflow.require("submit", invoice.status)
     errors = submission_errors(invoice)
     if not errors and invoice.deposit_mode == DepositMode.ENTRY:
         errors = _structured_data_errors(invoice)
@@ -513,9 +521,9 @@ def route_invoice(*, invoice_id: int) -> Invoice:
 
 
 def _route(invoice: Invoice) -> None:
-    if invoice.status == InvoiceStatus.DEPOSITED:
+    if workflow.can("route", invoice.status):
         _apply_transition(invoice, "route", actor=None, structure=None)
-    if invoice.status == InvoiceStatus.ROUTING:
+    if workflow.can("make_available", invoice.status):
         target = (
             invoice.recipient_service.libelle
             if invoice.recipient_service
@@ -543,8 +551,7 @@ def ensure_original(*, invoice_id: int) -> InvoiceAttachment | None:
     """The legal original of a sent invoice, generated now if its task has not run yet; safe to
     re-run. A deposited invoice brings its own original (None until it has one)."""
     invoice = _lock(invoice_id)
-    if invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.DELETED):
-        raise InvoiceError(_("Un brouillon n'a pas encore d'original."))
+    workflow.require("original", invoice.status)
     if invoice.deposit_mode != DepositMode.ENTRY:
         return invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first()
     return _store_original(invoice)
@@ -656,23 +663,11 @@ def _add_files(invoice: Invoice, accepted, actor) -> list[InvoiceAttachment]:
 
 
 @transaction.atomic
-def add_attachments(*, actor, structure, invoice_id: int, files) -> list[InvoiceAttachment]:
-    """Complementary attachments, on a draft (or a suspended invoice, see complete_invoice).
-    Every file is checked first: one bad file refuses them all, and nothing is stored."""
-    _require_issuer(actor, structure)
-    invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status not in (InvoiceStatus.DRAFT, InvoiceStatus.SUSPENDED):
-        raise InvoiceError(_("Des pièces jointes ne peuvent plus être ajoutées à cette facture."))
-    return _add_files(invoice, _check_files(invoice, files), actor)
-
-
-@transaction.atomic
 def remove_attachment(*, actor, structure, invoice_id: int, attachment_id: int) -> None:
     """A draft's complementary attachment; the legal original and sent ones stay."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise InvoiceError(_("Seul un brouillon peut être modifié."))
+    workflow.require("edit", invoice.status)
     attachment = invoice.attachments.filter(pk=attachment_id, kind=AttachmentKind.COMPLEMENTARY).first()
     if attachment is None:
         raise InvoiceError(_("Pièce jointe introuvable."))
@@ -681,6 +676,19 @@ def remove_attachment(*, actor, structure, invoice_id: int, attachment_id: int) 
 
 
 # --- Recipient processing -------------------------------------------------------------------------
+
+
+def _require_processor(actor, structure, membership=None) -> None:
+    """Modification rights on Factures reçues, read from the request's membership when given."""
+    if membership is not None and (membership.user_id, membership.structure_id) == (actor.pk, structure.pk):
+        mode = permissions.member_space_mode(membership, Space.FACTURES_RECUES)
+        allowed = structure.is_active and mode == SubscriptionMode.MODIFICATION
+    else:
+        allowed = permissions.can_process(actor, structure)
+    if not allowed:
+        raise InvoiceNotAllowed(
+            _("Vous n'avez pas le droit de traiter les factures reçues de cette structure.")
+        )
 
 
 @transaction.atomic
@@ -693,24 +701,21 @@ def process_invoice(
     reason: str = "",
     mandate_number: str = "",
     expected_status: str | None = None,
+    membership=None,
 ) -> Invoice:
-    """Traiter: a recipient moves a received invoice along the §1.3 matrix."""
-    if not permissions.can_process(actor, structure):
-        raise InvoiceNotAllowed(
-            _("Vous n'avez pas le droit de traiter les factures reçues de cette structure.")
-        )
-    if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
-        raise InvoiceError(_("Facture introuvable."))
-    invoice = _lock(invoice_id, recipient=structure)
+    """Traiter: a recipient moves a received invoice along the §1.3 matrix. `membership`: the
+    actor's in `structure` when the caller already read it (a request)."""
+    _require_processor(actor, structure, membership)
     definition = workflow.get(transition)
     if definition.side != workflow.Side.RECIPIENT:
-        raise workflow.InvalidTransition(transition)
+        raise InvalidTransition(workflow.refusal(transition))
     if definition.needs_reason and not reason.strip():
         raise InvoiceError(_("Le motif est obligatoire pour cette action."))
     if definition.needs_mandate_number and not mandate_number.strip():
         raise InvoiceError(_("Le numéro de mandat est obligatoire."))
-    if invoice.status not in definition.sources and expected_status is None:
-        raise workflow.InvalidTransition(transition)
+    invoice = _lock_received(invoice_id, structure=structure, actor=actor, membership=membership)
+    if expected_status is None:
+        workflow.require(transition, invoice.status)
     if definition.needs_mandate_number:
         invoice.mandate_number = mandate_number.strip()[:50]
         invoice.save(update_fields=["mandate_number"])
@@ -760,7 +765,7 @@ def process_invoices(
                 reason=reason,
                 mandate_number=mandate_number,
             )
-        except workflow.InvalidTransition:
+        except InvalidTransition:
             outcome.refused.append((numbers[invoice_id], _("son statut actuel ne permet pas cette action")))
         except InvoiceError as error:
             outcome.refused.append((numbers[invoice_id], str(error)))
@@ -772,9 +777,7 @@ def process_invoices(
 @transaction.atomic
 def mark_downloaded(*, actor, structure, invoice_id: int) -> None:
     """The recipient downloaded the invoice (`factureTelechargeeParDestinataire`)."""
-    if not selectors.received_by(structure, actor).filter(pk=invoice_id).exists():
-        raise InvoiceError(_("Facture introuvable."))
-    invoice = _lock(invoice_id, recipient=structure)
+    invoice = _lock_received(invoice_id, structure=structure, actor=actor)
     if not invoice.downloaded_by_recipient:
         invoice.downloaded_by_recipient = True
         invoice.save(update_fields=["downloaded_by_recipient", "updated_at"])
@@ -799,8 +802,7 @@ def recycle_invoice(
     """Recycler (À recycler): correct the routing data; checked again, then routed again."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status != InvoiceStatus.TO_RECYCLE:
-        raise ConcurrentChange(_("Cette facture n'est plus à recycler."))
+    workflow.require("recycle", invoice.status)
     invoice.recipient = recipient
     invoice.recipient_service = recipient_service
     invoice.numero_engagement = numero_engagement.strip()
@@ -823,8 +825,7 @@ def complete_invoice(*, actor, structure, invoice_id: int, comment: str, files=(
     """Compléter (Suspendue): complementary attachments and/or a comment; back to the recipient."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status != InvoiceStatus.SUSPENDED:
-        raise ConcurrentChange(_("Cette facture n'est plus suspendue."))
+    workflow.require("complete", invoice.status)
     added = _add_files(invoice, _check_files(invoice, files), actor)
     if not comment.strip() and not added:
         raise InvoiceError(_("Ajoutez une pièce jointe ou un commentaire pour compléter la facture."))
@@ -847,8 +848,7 @@ def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
     if not permissions.space_mode(actor, structure, Space.FACTURES_EMISES):
         raise InvoiceNotAllowed(_("Vous n'avez pas accès aux factures émises de cette structure."))
     invoice = _lock(invoice_id, supplier=structure)
-    if invoice.status not in workflow.RETURNED_TO_SUPPLIER:
-        raise InvoiceError(_("Cette facture n'a pas été renvoyée."))
+    workflow.require("acknowledge", invoice.status)
     invoice.rejection_acknowledged = True
     invoice.save(update_fields=["rejection_acknowledged", "updated_at"])
     _record_action(invoice, InvoiceAction.ACKNOWLEDGE, actor)

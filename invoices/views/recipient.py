@@ -2,6 +2,7 @@
 (one invoice or several) and downloads."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from invoices import permissions, selectors, services, workflow
 from invoices.enums import AttachmentKind
-from invoices.exceptions import ConcurrentChange, InvoiceError
+from invoices.exceptions import ConcurrentChange, InvalidTransition, InvoiceError, InvoiceNotFound
 from invoices.forms.processing import PROCESS_LABELS, BulkProcessForm, SingleProcessForm
 from invoices.forms.search import RecipientSearchForm
 from invoices.views.common import (
@@ -114,11 +115,17 @@ def dashboard(request):
     return _render(request, "invoices/dashboard.html", dashboard_context(_received(request), _("reçues")))
 
 
+def _abilities(request, invoice) -> dict:
+    return permissions.invoice_abilities(
+        request.user, request.current_structure, invoice, membership=request.current_membership
+    )
+
+
 @require_GET
 @space_required
 def detail(request, invoice_id):
     invoice = _invoice(request, invoice_id)
-    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    abilities = _abilities(request, invoice)
     form = SingleProcessForm(
         transitions=abilities["transitions"], initial={"expected_status": invoice.status}
     )
@@ -144,31 +151,37 @@ def _detail_context(invoice, abilities, form) -> dict:
 @require_POST
 @space_required
 def process(request, invoice_id):
-    """Traiter one invoice; if someone changed its status meanwhile, say so and show the new one."""
-    invoice = _invoice(request, invoice_id)
-    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    """Traiter one invoice; if someone changed its status meanwhile, say so and show the new one.
+    The service reads the invoice once, locked, and the rights from the request's membership."""
     form = SingleProcessForm(
         request.POST,
         transitions=workflow.allowed(request.POST.get("expected_status", ""), workflow.Side.RECIPIENT),
     )
     if not form.is_valid():
+        invoice = _invoice(request, invoice_id)
         return _render(
-            request, "invoices/recipient/detail.html", _detail_context(invoice, abilities, form), status=422
+            request,
+            "invoices/recipient/detail.html",
+            _detail_context(invoice, _abilities(request, invoice), form),
+            status=422,
         )
     try:
-        services.process_invoice(
+        invoice = services.process_invoice(
             actor=request.user,
             structure=request.current_structure,
-            invoice_id=invoice.pk,
+            invoice_id=invoice_id,
             transition=form.cleaned_data["transition"],
             reason=form.cleaned_data["reason"],
             mandate_number=form.cleaned_data["mandate_number"],
             expected_status=form.cleaned_data["expected_status"],
+            membership=request.current_membership,
         )
+    except InvoiceNotFound:
+        raise Http404 from None
     except ConcurrentChange as error:
         messages.warning(request, str(error) + " " + _("Votre action n'a pas été appliquée."))
-    except workflow.InvalidTransition:
-        invoice.refresh_from_db()
+    except InvalidTransition:
+        invoice = _invoice(request, invoice_id)
         messages.error(
             request,
             _("Le statut actuel de la facture (« %(status)s ») ne permet pas cette action.")
@@ -177,13 +190,12 @@ def process(request, invoice_id):
     except InvoiceError as error:
         messages.error(request, str(error))
     else:
-        invoice.refresh_from_db()
         messages.success(
             request,
             _("La facture %(number)s est maintenant « %(status)s ».")
             % {"number": invoice.number, "status": invoice.get_status_display()},
         )
-    return redirect("invoices:recipient_detail", invoice.pk)
+    return redirect("invoices:recipient_detail", invoice_id)
 
 
 @require_POST

@@ -20,7 +20,7 @@ from deposits import selectors as deposit_selectors
 from deposits.prefill import FORM_FIELDS
 from invoices import computations, permissions, selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
-from invoices.enums import AttachmentKind, Cadre, InvoiceStatus
+from invoices.enums import AttachmentKind, Cadre
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
 from invoices.forms.processing import CompleteForm, RecycleForm
@@ -74,6 +74,12 @@ def _invoice(request, invoice_id):
     return get_object_or_404(selectors.issued_by(request.current_structure), pk=invoice_id)
 
 
+def _abilities(request, invoice) -> dict:
+    return permissions.invoice_abilities(
+        request.user, request.current_structure, invoice, membership=request.current_membership
+    )
+
+
 # --- Lists -----------------------------------------------------------------------------------------
 
 
@@ -125,7 +131,7 @@ def search(request):
 @require_GET
 @space_required
 def dashboard(request):
-    invoices = selectors.issued_by(request.current_structure).exclude(status=InvoiceStatus.DRAFT)
+    invoices = selectors.sent_by(request.current_structure)
     return render_space(request, "invoices/dashboard.html", dashboard_context(invoices, _("déposées")))
 
 
@@ -345,7 +351,7 @@ def create(request):
 @space_required
 def edit(request, invoice_id):
     invoice = _invoice(request, invoice_id)
-    abilities = permissions.supplier_abilities(request.user, request.current_structure, invoice)
+    abilities = _abilities(request, invoice)
     if not abilities["edit"]:
         return redirect("invoices:supplier_detail", invoice.pk)
     return _entry(request, invoice)
@@ -402,7 +408,7 @@ def detail(request, invoice_id):
         "invoices/supplier/detail.html",
         {
             "invoice": invoice,
-            "abilities": permissions.supplier_abilities(request.user, request.current_structure, invoice),
+            "abilities": _abilities(request, invoice),
             **_history(invoice),
         },
     )
@@ -449,9 +455,6 @@ def delete(request, invoice_id):
         return render_space(request, "invoices/supplier/delete_confirm.html", {"invoice": invoice})
     try:
         services.delete_draft(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
-    except workflow.InvalidTransition:
-        messages.error(request, _("Seul un brouillon peut être supprimé."))
-        return redirect("invoices:supplier_detail", invoice.pk)
     except InvoiceError as error:
         messages.error(request, str(error))
         return redirect("invoices:supplier_detail", invoice.pk)
@@ -481,7 +484,7 @@ def remove_attachment(request, invoice_id, attachment_id):
 def recycle(request, invoice_id):
     """Recycler (À recycler): correct the recipient, its service or the engagement, then route again."""
     invoice = _invoice(request, invoice_id)
-    abilities = permissions.supplier_abilities(request.user, request.current_structure, invoice)
+    abilities = _abilities(request, invoice)
     if not abilities["recycle"]:
         messages.error(request, _("Cette facture n'est pas à recycler."))
         return redirect("invoices:supplier_detail", invoice.pk)
@@ -529,7 +532,7 @@ def recycle(request, invoice_id):
 def complete(request, invoice_id):
     """Compléter (Suspendue): add the missing documents and/or a comment."""
     invoice = _invoice(request, invoice_id)
-    abilities = permissions.supplier_abilities(request.user, request.current_structure, invoice)
+    abilities = _abilities(request, invoice)
     if not abilities["complete"]:
         messages.error(request, _("Cette facture n'est pas suspendue."))
         return redirect("invoices:supplier_detail", invoice.pk)
@@ -619,7 +622,7 @@ def original(request, invoice_id):
 
 
 def _original_or_none(request, invoice):
-    if invoice.status == InvoiceStatus.DRAFT:
+    if not workflow.can("original", invoice.status):
         messages.error(request, _("Un brouillon n'a pas encore d'original : il est généré à l'envoi."))
         return None
     document = services.ensure_original(invoice_id=invoice.pk)
