@@ -149,9 +149,19 @@ def _require_issuer(actor, structure):
         )
 
 
-def new_invoice_refusal(actor, structure) -> str | None:
+def _can_write(actor, structure, space, membership=None) -> bool:
+    """Modification rights on `space`, read from the request's membership when given (no query)."""
+    if membership is not None and (membership.user_id, membership.structure_id) == (actor.pk, structure.pk):
+        mode = permissions.member_space_mode(membership, space)
+        return structure.is_active and mode == SubscriptionMode.MODIFICATION
+    if space == Space.FACTURES_EMISES:
+        return permissions.can_issue(actor, structure)
+    return permissions.can_process(actor, structure)
+
+
+def new_invoice_refusal(actor, structure, membership=None) -> str | None:
     """Why `actor` may not enter or deposit a new invoice for `structure` now, or None."""
-    if not permissions.can_issue(actor, structure):
+    if not _can_write(actor, structure, Space.FACTURES_EMISES, membership):
         return _("Vous consultez cet espace : vous ne pouvez ni saisir ni déposer de facture.")
     # Taking note of a return becomes mandatory after seven days (domain §1.2, W4).
     if selectors.returned_overdue(structure).exists():
@@ -679,13 +689,7 @@ def remove_attachment(*, actor, structure, invoice_id: int, attachment_id: int) 
 
 
 def _require_processor(actor, structure, membership=None) -> None:
-    """Modification rights on Factures reçues, read from the request's membership when given."""
-    if membership is not None and (membership.user_id, membership.structure_id) == (actor.pk, structure.pk):
-        mode = permissions.member_space_mode(membership, Space.FACTURES_RECUES)
-        allowed = structure.is_active and mode == SubscriptionMode.MODIFICATION
-    else:
-        allowed = permissions.can_process(actor, structure)
-    if not allowed:
+    if not _can_write(actor, structure, Space.FACTURES_RECUES, membership):
         raise InvoiceNotAllowed(
             _("Vous n'avez pas le droit de traiter les factures reçues de cette structure.")
         )

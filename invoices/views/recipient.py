@@ -18,6 +18,7 @@ from invoices.views.common import (
     csv_export,
     dashboard_context,
     file_download,
+    invoice_page_context,
     list_columns,
     more_criteria,
     paginate,
@@ -138,13 +139,7 @@ def _detail_context(invoice, abilities, form) -> dict:
         "abilities": abilities,
         "form": form,
         "transition_help": [(PROCESS_LABELS[t.name], t) for t in abilities["transitions"]],
-        "status_changes": invoice.status_changes.select_related("actor", "structure"),
-        "user_actions": invoice.user_actions.select_related("actor"),
-        "events": invoice.events.all(),
-        "original": invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first(),
-        "attachments": invoice.attachments.all(),
-        "lines": invoice.lines.all(),
-        "vat_lines": invoice.vat_lines.all(),
+        **invoice_page_context(invoice),
     }
 
 

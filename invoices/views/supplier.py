@@ -20,7 +20,7 @@ from deposits import selectors as deposit_selectors
 from deposits.prefill import FORM_FIELDS
 from invoices import computations, permissions, selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
-from invoices.enums import AttachmentKind, Cadre
+from invoices.enums import Cadre
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
 from invoices.forms.processing import CompleteForm, RecycleForm
@@ -29,6 +29,7 @@ from invoices.views.common import (
     csv_export,
     dashboard_context,
     file_download,
+    invoice_page_context,
     list_columns,
     more_criteria,
     paginate,
@@ -333,7 +334,9 @@ def new_invoice_allowed(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        refusal = services.new_invoice_refusal(request.user, request.current_structure)
+        refusal = services.new_invoice_refusal(
+            request.user, request.current_structure, membership=request.current_membership
+        )
         if refusal:
             messages.error(request, refusal)
             return redirect("invoices:supplier_home")
@@ -409,22 +412,9 @@ def detail(request, invoice_id):
         {
             "invoice": invoice,
             "abilities": _abilities(request, invoice),
-            **_history(invoice),
+            **invoice_page_context(invoice),
         },
     )
-
-
-def _history(invoice) -> dict:
-    return {
-        "status_changes": invoice.status_changes.select_related("actor", "structure"),
-        "user_actions": invoice.user_actions.select_related("actor"),
-        "events": invoice.events.all(),
-        "original": invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first(),
-        "attachments": invoice.attachments.select_related("added_by"),
-        "lines": invoice.lines.all(),
-        "vat_lines": invoice.vat_lines.all(),
-        "last_return": invoice.status_changes.filter(to_status__in=workflow.RETURNED_TO_SUPPLIER).first(),
-    }
 
 
 @require_POST
@@ -523,7 +513,12 @@ def recycle(request, invoice_id):
     return render_space(
         request,
         "invoices/supplier/recycle.html",
-        {"invoice": invoice, "form": form, "picker_form": AnnuaireSearchForm(), **_history(invoice)},
+        {
+            "invoice": invoice,
+            "form": form,
+            "picker_form": AnnuaireSearchForm(),
+            **invoice_page_context(invoice),
+        },
         status=status,
     )
 
@@ -565,7 +560,7 @@ def complete(request, invoice_id):
     return render_space(
         request,
         "invoices/supplier/complete.html",
-        {"invoice": invoice, "form": form, **_history(invoice)},
+        {"invoice": invoice, "form": form, **invoice_page_context(invoice)},
         status=status,
     )
 
