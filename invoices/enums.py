@@ -69,6 +69,8 @@ class Cadre(models.TextChoices):
 
 
 CADRES_WITH_VALIDATOR = frozenset({Cadre.A9, Cadre.A12})
+# Invoices deposited already paid: nothing is left to pay unless the supplier says otherwise.
+CADRES_ALREADY_PAID = frozenset({Cadre.A2})
 
 
 class InvoiceType(models.TextChoices):

@@ -114,7 +114,7 @@ class Invoice(models.Model):
     deposited_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
     made_available_at = models.DateTimeField(_("date de mise à disposition"), null=True, blank=True)
     downloaded_by_recipient = models.BooleanField(_("téléchargée par le destinataire"), default=False)
-    rejection_acknowledged = models.BooleanField(_("rejet pris en connaissance"), default=False)
+    return_acknowledged = models.BooleanField(_("retour pris en connaissance"), default=False)
     mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("date de création"), auto_now_add=True)
@@ -181,7 +181,7 @@ class Invoice(models.Model):
             models.Index(
                 fields=["supplier", "status_changed_at", "id"],
                 condition=models.Q(
-                    status__in=sorted(workflow.RETURNED_TO_SUPPLIER), rejection_acknowledged=False
+                    status__in=sorted(workflow.RETURNED_TO_SUPPLIER), return_acknowledged=False
                 ),
                 name="invoice_returned_unread",
             ),

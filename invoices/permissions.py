@@ -115,7 +115,7 @@ def invoice_abilities(user, structure, invoice, *, membership=None) -> dict:
         "acknowledge": side == workflow.Side.SUPPLIER
         and mode is not None
         and workflow.can("acknowledge", status)
-        and not invoice.rejection_acknowledged,
+        and not invoice.return_acknowledged,
         "certificate": side == workflow.Side.SUPPLIER and invoice.deposited_at is not None,
         "process": bool(transitions),
         "transitions": transitions,
@@ -123,7 +123,7 @@ def invoice_abilities(user, structure, invoice, *, membership=None) -> dict:
         "original": workflow.can("original", status),
         "returned": returned,
         "return_kind": workflow.RETURN_KINDS.get(status) if side == workflow.Side.SUPPLIER else None,
-        "acknowledged": returned and invoice.rejection_acknowledged,
+        "acknowledged": returned and invoice.return_acknowledged,
     }
 
 

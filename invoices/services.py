@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from invoices import attachments as attachment_rules
 from invoices import computations, permissions, selectors, workflow
 from invoices.enums import (
+    CADRES_ALREADY_PAID,
     CADRES_WITH_VALIDATOR,
     AttachmentKind,
     Cadre,
@@ -103,8 +104,8 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
         setattr(invoice, stamp, invoice.status_changed_at)
         fields.append(stamp)
     if transition.target in workflow.RESETS_ACKNOWLEDGEMENT:
-        invoice.rejection_acknowledged = False
-        fields.append("rejection_acknowledged")
+        invoice.return_acknowledged = False
+        fields.append("return_acknowledged")
     invoice.save(update_fields=fields)
     change = InvoiceStatusChange.objects.create(
         invoice=invoice,
@@ -191,10 +192,10 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict], *, new: bool = Fa
         )
         for line in lines
     ]
-    override = invoice.amount_due if invoice.amount_due_overridden else None
-    if override is None and invoice.cadre == Cadre.A2:
-        # A2 is "facture déjà payée": nothing is left to pay unless the supplier says otherwise.
-        override = Decimal(0)
+    override = computations.amount_due_override(
+        invoice.amount_due if invoice.amount_due_overridden else None,
+        already_paid=invoice.cadre in CADRES_ALREADY_PAID,
+    )
     totals = computations.compute(
         inputs, global_discount=invoice.global_discount or Decimal(0), amount_due=override
     )
@@ -853,8 +854,8 @@ def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
         raise InvoiceNotAllowed(_("Vous n'avez pas accès aux factures émises de cette structure."))
     invoice = _lock(invoice_id, supplier=structure)
     workflow.require("acknowledge", invoice.status)
-    invoice.rejection_acknowledged = True
-    invoice.save(update_fields=["rejection_acknowledged", "updated_at"])
+    invoice.return_acknowledged = True
+    invoice.save(update_fields=["return_acknowledged", "updated_at"])
     _record_action(invoice, InvoiceAction.ACKNOWLEDGE, actor)
     return invoice
 

@@ -20,7 +20,7 @@ from deposits import selectors as deposit_selectors
 from deposits.prefill import FORM_FIELDS
 from invoices import computations, permissions, selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
-from invoices.enums import Cadre
+from invoices.enums import CADRES_ALREADY_PAID
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.entry import InvoiceForm, initial_from, lines_formset, without_line
 from invoices.forms.processing import CompleteForm, RecycleForm
@@ -203,13 +203,14 @@ def _preview_totals(form, lines):
             )
         )
     header = form.cleaned_data if hasattr(form, "cleaned_data") else form.initial
-    override = header.get("amount_due")
-    if override is None and header.get("cadre") == Cadre.A2:
-        override = Decimal(0)
+    typed = header.get("amount_due")
     totals = computations.compute(
         [line for _index, line in indexed],
         global_discount=Decimal(header.get("global_discount") or 0),
-        amount_due=Decimal(override) if override is not None else None,
+        amount_due=computations.amount_due_override(
+            Decimal(typed) if typed is not None else None,
+            already_paid=header.get("cadre") in CADRES_ALREADY_PAID,
+        ),
     )
     for (index, _line), amount in zip(indexed, totals.line_amounts, strict=True):
         lines.forms[index].amount = amount
