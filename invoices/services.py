@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices import attachments as attachment_rules
-from invoices import computations, permissions, selectors, workflow
+from invoices import computations, events, permissions, selectors, workflow
 from invoices.enums import (
     CADRES_ALREADY_PAID,
     CADRES_WITH_VALIDATOR,
@@ -38,10 +38,8 @@ from invoices.exceptions import (
 from invoices.models import (
     Invoice,
     InvoiceAttachment,
-    InvoiceEvent,
     InvoiceLine,
     InvoiceStatusChange,
-    InvoiceUserAction,
     InvoiceVatLine,
     Notification,
 )
@@ -77,10 +75,6 @@ HEADER_FIELDS = (
 )
 
 
-def _record_action(invoice, action, actor):
-    InvoiceUserAction.objects.create(invoice=invoice, action=action, actor=actor)
-
-
 def _notify_after_commit(change: InvoiceStatusChange):
     from invoices.tasks import notify_status_change_task
 
@@ -107,15 +101,14 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
         invoice.return_acknowledged = False
         fields.append("return_acknowledged")
     invoice.save(update_fields=fields)
-    change = InvoiceStatusChange.objects.create(
-        invoice=invoice,
-        from_status=previous,
-        to_status=transition.target,
+    change = events.status_changed(
+        invoice,
         transition=name,
+        from_status=previous,
         actor=actor,
         structure=structure,
         reason=reason,
-        payload=payload or {},
+        payload=payload,
     )
     if workflow.notifies(transition):
         _notify_after_commit(change)
@@ -283,14 +276,8 @@ def _save_draft(*, actor, structure, data, lines, invoice_id=None, amount_due=No
     _set_lines_and_totals(invoice, lines, new=invoice_id is None)
     _add_files(invoice, _check_files(invoice, files), actor)
     if invoice_id is None:
-        InvoiceStatusChange.objects.create(
-            invoice=invoice,
-            to_status=workflow.INITIAL,
-            transition="create",
-            actor=actor,
-            structure=structure,
-        )
-    _record_action(invoice, InvoiceAction.SAVE, actor)
+        events.created(invoice, actor=actor, structure=structure)
+    events.action_recorded(invoice, InvoiceAction.SAVE, actor)
     return invoice
 
 
@@ -312,7 +299,7 @@ def delete_draft(*, actor, structure, invoice_id: int) -> Invoice:
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
     _apply_transition(invoice, "delete", actor=actor, structure=structure)
-    _record_action(invoice, InvoiceAction.DELETE, actor)
+    events.action_recorded(invoice, InvoiceAction.DELETE, actor)
     return invoice
 
 
@@ -332,7 +319,7 @@ def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
         for line in source.lines.all()
     ]
     copy = save_draft(actor=actor, structure=structure, data=data, lines=lines)
-    _record_action(source, InvoiceAction.DUPLICATE, actor)
+    events.action_recorded(source, InvoiceAction.DUPLICATE, actor)
     return copy
 
 
@@ -480,7 +467,7 @@ def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False
     if errors:
         raise SubmissionRefused(errors)
     _apply_transition(invoice, "submit", actor=actor, structure=structure)
-    _record_action(invoice, InvoiceAction.SUBMIT, actor)
+    events.action_recorded(invoice, InvoiceAction.SUBMIT, actor)
     if invoice.deposit_mode == DepositMode.ENTRY:
         _queue_original(invoice.pk)
     if route_now:
@@ -541,11 +528,7 @@ def _route(invoice: Invoice) -> None:
             else invoice.recipient.raison_sociale
         )
         _apply_transition(invoice, "make_available", actor=None, structure=None, payload={"to": target})
-        InvoiceEvent.objects.create(
-            invoice=invoice,
-            label=_("Mise à disposition de %(target)s") % {"target": target},
-            who=_("Portail"),
-        )
+        events.made_available(invoice, target)
 
 
 # --- Documents and attachments --------------------------------------------------------------------
@@ -579,11 +562,7 @@ def _store_original(invoice: Invoice) -> InvoiceAttachment:
     original = _attach_principal(
         invoice, _file_name(invoice), build_facturx_pdf(invoice), actor=invoice.created_by
     )
-    InvoiceEvent.objects.create(
-        invoice=invoice,
-        label=_("Document original Factur-X EN 16931 généré (SHA-256 %(sha)s)") % {"sha": original.sha256},
-        who=_("Portail"),
-    )
+    events.original_generated(invoice, original)
     return original
 
 
@@ -622,11 +601,7 @@ def create_deposited_draft(
     invoice.original_totals = original_totals
     invoice.save(update_fields=["deposit_mode", "original_totals", "updated_at"])
     _attach_principal(invoice, original_name, original_data, actor=actor)
-    InvoiceEvent.objects.create(
-        invoice=invoice,
-        label=_("Fichier déposé : %(name)s") % {"name": original_name},
-        who=str(actor),
-    )
+    events.deposited_file(invoice, original_name, actor)
     return invoice
 
 
@@ -733,14 +708,41 @@ def process_invoice(
         payload={"mandate_number": mandate_number} if mandate_number else {},
         expected_status=expected_status,
     )
-    _record_action(invoice, InvoiceAction.PROCESS, actor)
+    events.action_recorded(invoice, InvoiceAction.PROCESS, actor)
     return invoice
 
 
 @dataclass
 class BatchOutcome:
-    done: list = dataclass_field(default_factory=list)
+    done: list = dataclass_field(default_factory=list)  # invoice numbers
     refused: list = dataclass_field(default_factory=list)  # (invoice number, reason)
+
+
+def run_batch(scope, invoice_ids, action) -> BatchOutcome:
+    """« Several invoices at once »: `action(invoice_id)` for each id found in `scope` (the actor's
+    queryset), each in its own transaction, so that one refusal undoes nothing else and each
+    item's side effects leave at its commit; every outcome is reported, a bug as « erreur
+    technique » (logged) without stopping the others."""
+    outcome = BatchOutcome()
+    numbers = dict(scope.filter(pk__in=invoice_ids).values_list("pk", "number"))
+    for invoice_id in sorted(set(invoice_ids)):
+        if invoice_id not in numbers:
+            outcome.refused.append((str(invoice_id), _("Facture introuvable.")))
+            continue
+        number = numbers[invoice_id]
+        try:
+            with transaction.atomic():
+                action(invoice_id)
+        except InvalidTransition:
+            outcome.refused.append((number, _("son statut actuel ne permet pas cette action")))
+        except InvoiceError as error:
+            outcome.refused.append((number, str(error)))
+        except Exception:
+            logger.exception("batch action on invoice %s failed", invoice_id)
+            outcome.refused.append((number, _("erreur technique")))
+        else:
+            outcome.done.append(number)
+    return outcome
 
 
 def process_invoices(
@@ -751,32 +753,22 @@ def process_invoices(
     transition: str,
     reason: str = "",
     mandate_number: str = "",
+    membership=None,
 ) -> BatchOutcome:
-    """Traiter several invoices at once: each in its own transaction (one refusal does not undo
-    the others), re-read through the actor's scope; every outcome is reported."""
-    outcome = BatchOutcome()
-    scoped = selectors.received_by(structure, actor).filter(pk__in=invoice_ids)
-    numbers = dict(scoped.values_list("pk", "number"))
-    for invoice_id in sorted(set(invoice_ids)):
-        if invoice_id not in numbers:
-            outcome.refused.append((str(invoice_id), _("Facture introuvable.")))
-            continue
-        try:
-            process_invoice(
-                actor=actor,
-                structure=structure,
-                invoice_id=invoice_id,
-                transition=transition,
-                reason=reason,
-                mandate_number=mandate_number,
-            )
-        except InvalidTransition:
-            outcome.refused.append((numbers[invoice_id], _("son statut actuel ne permet pas cette action")))
-        except InvoiceError as error:
-            outcome.refused.append((numbers[invoice_id], str(error)))
-        else:
-            outcome.done.append(numbers[invoice_id])
-    return outcome
+    """Traiter several invoices at once, each re-read through the actor's scope."""
+    return run_batch(
+        selectors.received_by(structure, actor, membership),
+        invoice_ids,
+        lambda invoice_id: process_invoice(
+            actor=actor,
+            structure=structure,
+            invoice_id=invoice_id,
+            transition=transition,
+            reason=reason,
+            mandate_number=mandate_number,
+            membership=membership,
+        ),
+    )
 
 
 @transaction.atomic
@@ -786,8 +778,8 @@ def mark_downloaded(*, actor, structure, invoice_id: int) -> None:
     if not invoice.downloaded_by_recipient:
         invoice.downloaded_by_recipient = True
         invoice.save(update_fields=["downloaded_by_recipient", "updated_at"])
-    _record_action(invoice, InvoiceAction.DOWNLOAD, actor)
-    InvoiceEvent.objects.create(invoice=invoice, label=_("Téléchargée par le destinataire"), who=str(actor))
+    events.action_recorded(invoice, InvoiceAction.DOWNLOAD, actor)
+    events.downloaded(invoice, actor)
 
 
 # --- Supplier actions on returned invoices --------------------------------------------------------
@@ -820,7 +812,7 @@ def recycle_invoice(
     if errors:
         raise SubmissionRefused(errors)
     _apply_transition(invoice, "recycle", actor=actor, structure=structure, reason=comment.strip()[:2000])
-    _record_action(invoice, InvoiceAction.RECYCLE, actor)
+    events.action_recorded(invoice, InvoiceAction.RECYCLE, actor)
     _queue_routing(invoice.pk)
     return invoice
 
@@ -842,7 +834,7 @@ def complete_invoice(*, actor, structure, invoice_id: int, comment: str, files=(
         reason=comment.strip()[:2000],
         payload={"attachments": [attachment.name for attachment in added]},
     )
-    _record_action(invoice, InvoiceAction.COMPLETE, actor)
+    events.action_recorded(invoice, InvoiceAction.COMPLETE, actor)
     return invoice
 
 
@@ -856,8 +848,17 @@ def acknowledge_return(*, actor, structure, invoice_id: int) -> Invoice:
     workflow.require("acknowledge", invoice.status)
     invoice.return_acknowledged = True
     invoice.save(update_fields=["return_acknowledged", "updated_at"])
-    _record_action(invoice, InvoiceAction.ACKNOWLEDGE, actor)
+    events.action_recorded(invoice, InvoiceAction.ACKNOWLEDGE, actor)
     return invoice
+
+
+def acknowledge_returns(*, actor, structure, invoice_ids: list[int]) -> BatchOutcome:
+    """Prendre connaissance of several returned invoices at once."""
+    return run_batch(
+        selectors.issued_by(structure),
+        invoice_ids,
+        lambda invoice_id: acknowledge_return(actor=actor, structure=structure, invoice_id=invoice_id),
+    )
 
 
 def mark_notifications_read(*, user) -> int:

@@ -111,3 +111,17 @@ def test_the_status_check_sees_a_status_literal():
     found = [line for line in lines if any(p.search(line) for p in (_MEMBER, _CODE))]
     assert found == lines
     assert not _CODE.search('number = f"BROUILLON-{pk}"')
+
+
+def test_invoice_history_is_written_only_by_events():
+    """One typed function per history event (invoices/events.py) writes every history row."""
+    models = "InvoiceStatusChange|InvoiceUserAction|InvoiceEvent"
+    writes = re.compile(rf"(?<!class )\b(?:{models})(?:\(|\.objects\.(?:create|bulk_create))")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in _app_sources()
+        if path.relative_to(ROOT).as_posix() != "invoices/events.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert offenders == []

@@ -213,6 +213,7 @@ def bulk_process(request):
         transition=form.cleaned_data["transition"],
         reason=form.cleaned_data["reason"],
         mandate_number=form.cleaned_data["mandate_number"],
+        membership=request.current_membership,
     )
     if outcome.done:
         messages.success(

@@ -570,18 +570,11 @@ def complete(request, invoice_id):
 @space_required
 def acknowledge(request):
     """Prendre connaissance of one or several returned invoices."""
-    done = 0
-    for value in request.POST.getlist("ids"):
-        invoice_id = object_id(value)
-        if invoice_id is None:
-            continue
-        try:
-            services.acknowledge_return(
-                actor=request.user, structure=request.current_structure, invoice_id=invoice_id
-            )
-        except InvoiceError:
-            continue
-        done += 1
+    ids = [invoice_id for invoice_id in map(object_id, request.POST.getlist("ids")) if invoice_id is not None]
+    outcome = services.acknowledge_returns(
+        actor=request.user, structure=request.current_structure, invoice_ids=ids
+    )
+    done = len(outcome.done)
     if done:
         messages.success(
             request,
