@@ -11,7 +11,7 @@ from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
 from invoices import permissions
 from invoices.views.common import file_download, paginate
-from invoices.views.supplier import new_invoice_allowed, render_space
+from invoices.views.supplier.base import new_invoice_allowed, render_space
 from structures.enums import Space, SubscriptionMode
 
 space_required = permissions.space_required(Space.FACTURES_EMISES)

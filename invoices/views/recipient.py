@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -253,19 +253,3 @@ def original(request, invoice_id):
         return redirect("invoices:recipient_detail", invoice.pk)
     services.mark_downloaded(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
     return file_download(document.file, document.name, document.content_type)
-
-
-urlpatterns = [
-    path("factures-recues/", home, name="recipient_home"),
-    path("factures-recues/rechercher/", search, name="recipient_search"),
-    path("factures-recues/tableau-de-bord/", dashboard, name="recipient_dashboard"),
-    path("factures-recues/traiter/", bulk_process, name="recipient_bulk_process"),
-    path("factures-recues/<int:invoice_id>/", detail, name="recipient_detail"),
-    path("factures-recues/<int:invoice_id>/traiter/", process, name="recipient_process"),
-    path("factures-recues/<int:invoice_id>/original/", original, name="recipient_original"),
-    path(
-        "factures-recues/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
-        download,
-        name="recipient_download",
-    ),
-]
