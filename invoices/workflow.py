@@ -141,6 +141,10 @@ REFUSALS = {
     "original": _("Un brouillon n'a pas encore d'original."),
 }
 
+# What a transition's requirements say when they are missing (the form and the service alike).
+MISSING_REASON = _("Le motif est obligatoire pour cette action.")
+MISSING_MANDATE_NUMBER = _("Le numéro de mandat est obligatoire pour mandater.")
+
 # What a return asks of the supplier, shown on the invoice page.
 RETURN_KINDS = {S.REJECTED: "rejected", S.SUSPENDED: "suspended", S.TO_RECYCLE: "to_recycle"}
 

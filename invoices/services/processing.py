@@ -38,9 +38,9 @@ def process_invoice(
     if definition.side != workflow.Side.RECIPIENT:
         raise InvalidTransition(workflow.refusal(transition))
     if definition.needs_reason and not reason.strip():
-        raise InvoiceError(_("Le motif est obligatoire pour cette action."))
+        raise InvoiceError(str(workflow.MISSING_REASON))
     if definition.needs_mandate_number and not mandate_number.strip():
-        raise InvoiceError(_("Le numéro de mandat est obligatoire."))
+        raise InvoiceError(str(workflow.MISSING_MANDATE_NUMBER))
     invoice = _lock_received(invoice_id, structure=structure, actor=actor, membership=membership)
     if expected_status is None:
         workflow.require(transition, invoice.status)

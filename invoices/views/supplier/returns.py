@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from annuaire.forms import AnnuaireSearchForm
 from choruspro.forms import object_id
-from invoices import services
+from invoices import services, workflow
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.processing import CompleteForm, RecycleForm
 from invoices.views.common import invoice_page_context
@@ -21,7 +21,7 @@ def recycle(request, invoice_id):
     invoice = _invoice(request, invoice_id)
     abilities = _abilities(request, invoice)
     if not abilities["recycle"]:
-        messages.error(request, _("Cette facture n'est pas à recycler."))
+        messages.error(request, workflow.refusal("recycle"))
         return redirect("invoices:supplier_detail", invoice.pk)
     initial = {
         "recipient_identifier": invoice.recipient.identifier if invoice.recipient_id else "",
@@ -74,7 +74,7 @@ def complete(request, invoice_id):
     invoice = _invoice(request, invoice_id)
     abilities = _abilities(request, invoice)
     if not abilities["complete"]:
-        messages.error(request, _("Cette facture n'est pas suspendue."))
+        messages.error(request, workflow.refusal("complete"))
         return redirect("invoices:supplier_detail", invoice.pk)
     form = CompleteForm(request.POST or None, request.FILES or None)
     status = 200
