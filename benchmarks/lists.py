@@ -405,7 +405,7 @@ def _fill_invoices(count: int, suppliers: int, recipients: int, author) -> None:
                 "deposited_at": "x.deposited_at",
                 "made_available_at": "x.made_available_at",
                 "downloaded_by_recipient": f"x.stage >= {AVAILABLE} AND x.r_flag < 0.5",
-                "rejection_acknowledged": "x.returned AND x.r_misc < 0.6",
+                "return_acknowledged": "x.returned AND x.r_misc < 0.6",
                 "mandate_number": "CASE WHEN x.mandated THEN 'M' || x.g ELSE '' END",
                 "created_by_id": str(int(author.pk)),
                 "created_at": "x.created_at",

@@ -12,8 +12,7 @@ from stdnum import luhn
 
 from accounts.enums import UserStatus
 from accounts.models import User
-from invoices import services
-from invoices.enums import InvoiceStatus
+from invoices import services, workflow
 from invoices.models import Invoice
 from structures import services as structure_services
 from structures.enums import IdentifierType, StructureKind
@@ -211,7 +210,7 @@ def _load_bulk(rng, *, recipient, recipient_gp, extra_suppliers, per_supplier) -
                 days_ago=rng.randint(1, 360),
                 send=k % 7 != 0,
             )
-            if invoice.status == InvoiceStatus.MADE_AVAILABLE and target == recipient and k % 2:
+            if invoice.status in workflow.RECIPIENT_TO_HANDLE and target == recipient and k % 2:
                 steps, _ = rng.choice(SCENARIOS)
                 _play(
                     invoice,

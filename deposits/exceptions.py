@@ -8,3 +8,7 @@ class DepositRefused(DepositError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(message for messages in errors.values() for message in messages))
         self.errors = errors
+
+
+class InvalidTransition(DepositError):
+    """The deposit's current state does not allow the change (a bug or a concurrent worker)."""

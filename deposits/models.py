@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deposits import workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome, ReadFormat
 from invoices.enums import Cadre
 from invoices.models import AppendOnlyModel, Invoice
@@ -52,9 +53,7 @@ class Deposit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField(
-        _("état"), max_length=40, choices=FluxStatus.choices, default=FluxStatus.RECEIVED
-    )
+    status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices, default=workflow.INITIAL)
     status_changed_at = models.DateTimeField(_("date de l'état"), auto_now_add=True)
     error = models.TextField(_("motif du rejet"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("traitements lancés"), default=0)

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deposits import archives
-from deposits.enums import FINISHED, DepositFormat, DepositKind, FluxStatus, ItemOutcome
+from deposits import archives, workflow
+from deposits.enums import DepositFormat, DepositKind, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
 from deposits.models import Deposit, DepositItem, DepositStatusChange
 from deposits.prefill import prefill
@@ -33,13 +33,14 @@ UNIT_EXTENSIONS = (".pdf", ".xml")
 LOT_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
 
 
-def _set_status(deposit: Deposit, status: str, note: str = "") -> None:
-    """The one place where a deposit's state is written."""
+def _set_status(deposit: Deposit, name: str, note: str = "") -> None:
+    """The one place where a deposit's state is written, along the `workflow` transition `name`."""
     previous = deposit.status
+    status = workflow.check(name, previous).target
     deposit.status = status
     deposit.status_changed_at = timezone.now()
     fields = ["status", "status_changed_at"]
-    if status in FINISHED:
+    if workflow.is_finished(status):
         deposit.finished_at = deposit.status_changed_at
         fields.append("finished_at")
     deposit.save(update_fields=fields)
@@ -135,13 +136,13 @@ def create_deposit(
         size=len(data),
         sha256=sha256,
         duplicate_of=Deposit.objects.filter(structure=structure, sha256=sha256)
-        .exclude(status=FluxStatus.REJECTED)
+        .exclude(status__in=workflow.IGNORED_AS_DUPLICATE)
         .order_by("pk")
         .first(),
     )
     deposit.file.save(name, ContentFile(data), save=False)
     deposit.save()
-    DepositStatusChange.objects.create(deposit=deposit, to_status=FluxStatus.RECEIVED)
+    DepositStatusChange.objects.create(deposit=deposit, to_status=workflow.INITIAL)
     _queue(deposit.pk)
     return deposit
 
@@ -156,14 +157,14 @@ def _worker_name() -> str:
 @transaction.atomic
 def _start(deposit_id: int) -> Deposit | None:
     deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
-    if deposit is None or deposit.status in FINISHED:
+    if deposit is None or workflow.is_finished(deposit.status):
         return None
     deposit.attempts += 1
     deposit.processing_by = _worker_name()
     deposit.processing_started_at = timezone.now()
     deposit.save(update_fields=["attempts", "processing_by", "processing_started_at"])
-    if deposit.status != FluxStatus.PROCESSING:
-        _set_status(deposit, FluxStatus.PROCESSING)
+    if workflow.can("start", deposit.status):
+        _set_status(deposit, "start")
     return deposit
 
 
@@ -207,11 +208,11 @@ def process_lot_item(*, item_id: int) -> None:
 @transaction.atomic
 def _reject(deposit_id: int, message: str) -> None:
     deposit = Deposit.objects.select_for_update(of=("self",)).get(pk=deposit_id)
-    if deposit.status in FINISHED:
+    if workflow.is_finished(deposit.status):
         return
     deposit.error = message
     deposit.save(update_fields=["error"])
-    _set_status(deposit, FluxStatus.REJECTED, message)
+    _set_status(deposit, "reject", message)
 
 
 @transaction.atomic
@@ -421,7 +422,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
 def finish_deposit(*, deposit_id: int) -> Deposit | None:
     """Once every file is read, the deposit takes its final state (domain §4.2)."""
     deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
-    if deposit is None or deposit.status in FINISHED:
+    if deposit is None or workflow.is_finished(deposit.status):
         return deposit
     # Called after each file of a lot: the cheap question first.
     if deposit.items.filter(outcome=ItemOutcome.PENDING).exists():
@@ -431,11 +432,11 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
         return deposit
     done = sum(outcome in (ItemOutcome.SENT, ItemOutcome.DRAFT) for outcome in outcomes)
     if done == len(outcomes):
-        _set_status(deposit, FluxStatus.INTEGRATED)
+        _set_status(deposit, "integrate")
     elif done:
         _set_status(
             deposit,
-            FluxStatus.PARTIALLY_INTEGRATED,
+            "integrate_partially",
             _("%(done)d sur %(total)d") % {"done": done, "total": len(outcomes)},
         )
     else:
@@ -444,7 +445,7 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
         else:
             deposit.error = _("Aucune facture du lot n'a pu être intégrée.")
         deposit.save(update_fields=["error"])
-        _set_status(deposit, FluxStatus.REJECTED, deposit.error)
+        _set_status(deposit, "reject", deposit.error)
     return deposit
 
 
@@ -453,12 +454,10 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
 
 def is_stuck(deposit: Deposit, now=None) -> bool:
     """Received or in processing for too long: its worker was lost."""
-    if deposit.status not in (FluxStatus.RECEIVED, FluxStatus.PROCESSING, FluxStatus.WAITING_RETRY):
+    if not workflow.can("retry", deposit.status):
         return False
     since = (
-        deposit.processing_started_at
-        if deposit.status == FluxStatus.PROCESSING
-        else deposit.status_changed_at
+        deposit.processing_started_at if workflow.is_processing(deposit.status) else deposit.status_changed_at
     )
     return (now or timezone.now()) - (since or deposit.created_at) > STUCK_AFTER
 
@@ -475,18 +474,18 @@ def retry_deposit(*, actor, structure, deposit_id: int) -> Deposit:
         raise DepositError(_("Dépôt introuvable."))
     if not is_stuck(deposit):
         raise DepositError(_("Ce dépôt n'est pas bloqué : il n'y a rien à relancer."))
-    _set_status(deposit, FluxStatus.WAITING_RETRY, _("Relancé par %(user)s") % {"user": actor})
+    _set_status(deposit, "retry", _("Relancé par %(user)s") % {"user": actor})
     _queue(deposit.pk)
     return deposit
 
 
 def requeue_stuck_deposits() -> int:
     """Beat: deposits whose worker was lost are queued again without waiting for a user."""
-    stuck = [deposit.pk for deposit in Deposit.objects.exclude(status__in=FINISHED) if is_stuck(deposit)]
+    stuck = [deposit.pk for deposit in Deposit.objects.filter(status__in=workflow.OPEN) if is_stuck(deposit)]
     for deposit_id in stuck:
         with transaction.atomic():
             deposit = Deposit.objects.select_for_update(of=("self",)).get(pk=deposit_id)
             if is_stuck(deposit):
-                _set_status(deposit, FluxStatus.WAITING_RETRY, _("Relancé automatiquement"))
+                _set_status(deposit, "retry", _("Relancé automatiquement"))
                 _queue(deposit.pk)
     return len(stuck)

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from deposits import selectors, services
-from deposits.enums import FINISHED, DepositKind
+from deposits import selectors, services, workflow
+from deposits.enums import DepositKind
 from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
 from invoices.views.common import file_download, paginate
-from invoices.views.supplier import new_invoice_allowed, render_space
+from invoices.views.supplier.base import new_invoice_allowed, render_space
 from structures import permissions
 from structures.enums import Space, SubscriptionMode
 
@@ -63,7 +63,7 @@ def deposit_list(request):
 def detail(request, deposit_id):
     """The deposit and its compte rendu; while it is processed, htmx refreshes the progress."""
     deposit = _deposit(request, deposit_id)
-    finished, is_lot = deposit.status in FINISHED, deposit.kind == DepositKind.LOT
+    finished, is_lot = workflow.is_finished(deposit.status), deposit.kind == DepositKind.LOT
     context = {
         "deposit": deposit,
         # A lot's report is rendered once it is complete, not every second while it is read.

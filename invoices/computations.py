@@ -37,6 +37,14 @@ def line_amount(line: LineInput) -> Decimal:
     return cents(line.quantity * line.unit_price - line.discount)
 
 
+def amount_due_override(typed: Decimal | None, *, already_paid: bool) -> Decimal | None:
+    """The net à payer to use instead of the computed one: what the supplier typed, else nothing
+    when the invoice is already paid (cadre A2, "facture déjà payée"), else None (computed)."""
+    if typed is not None:
+        return typed
+    return ZERO if already_paid else None
+
+
 def compute(lines, *, global_discount: Decimal = ZERO, amount_due: Decimal | None = None) -> Totals:
     """VAT is computed per rate on the rate's base and rounded half-up once per rate
     (EN 16931 BR-CO-17), never per line."""

@@ -21,7 +21,6 @@ FONT_FILES = {
     "regular": "dsfr/dist/fonts/Marianne-Regular.woff2",
     "bold": "dsfr/dist/fonts/Marianne-Bold.woff2",
 }
-FACTURX_FILENAME = "factur-x.xml"
 
 
 def _font_urls() -> dict[str, str]:

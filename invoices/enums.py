@@ -39,6 +39,26 @@ class InvoiceStatus(models.TextChoices):
     DELETED = "SUPPRIMEE", _("Supprimée")
 
 
+# One mapping status → DSFR badge type (house style §I).
+STATUS_BADGES = {
+    InvoiceStatus.DRAFT: "",
+    InvoiceStatus.DEPOSITED: "info",
+    InvoiceStatus.ROUTING: "info",
+    InvoiceStatus.MADE_AVAILABLE: "new",
+    InvoiceStatus.TAKEN_IN_CHARGE: "new",
+    InvoiceStatus.TO_RECYCLE: "warning",
+    InvoiceStatus.SUSPENDED: "warning",
+    InvoiceStatus.COMPLETED: "new",
+    InvoiceStatus.REJECTED: "error",
+    InvoiceStatus.SERVICE_DONE: "info",
+    InvoiceStatus.MANDATED: "info",
+    InvoiceStatus.SENT_TO_ACCOUNTANT: "info",
+    InvoiceStatus.ACCOUNTED: "info",
+    InvoiceStatus.PAID: "success",
+    InvoiceStatus.DELETED: "",
+}
+
+
 class Cadre(models.TextChoices):
     """`codeCadreFacturation` offered in Factures émises (domain §2)."""
 
@@ -49,6 +69,8 @@ class Cadre(models.TextChoices):
 
 
 CADRES_WITH_VALIDATOR = frozenset({Cadre.A9, Cadre.A12})
+# Invoices deposited already paid: nothing is left to pay unless the supplier says otherwise.
+CADRES_ALREADY_PAID = frozenset({Cadre.A2})
 
 
 class InvoiceType(models.TextChoices):

@@ -1,8 +1,13 @@
-from invoices.workflow import InvalidTransition
-
-
 class InvoiceError(Exception):
     """A business rule refused the operation; the message is shown as is."""
+
+
+class InvalidTransition(InvoiceError):
+    """The invoice's current status does not allow the action (raised by `workflow`)."""
+
+
+class InvoiceNotFound(InvoiceError):
+    """No such invoice in the actor's scope."""
 
 
 class InvoiceNotAllowed(InvoiceError):
@@ -35,5 +40,6 @@ __all__ = [
     "InvalidTransition",
     "InvoiceError",
     "InvoiceNotAllowed",
+    "InvoiceNotFound",
     "SubmissionRefused",
 ]

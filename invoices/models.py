@@ -22,7 +22,7 @@ class Invoice(models.Model):
     """A payment request from a supplier structure to a public structure (domain §3.1)."""
 
     status = models.CharField(
-        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=workflow.INITIAL
     )
     status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
     cadre = models.CharField(
@@ -114,7 +114,7 @@ class Invoice(models.Model):
     deposited_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
     made_available_at = models.DateTimeField(_("date de mise à disposition"), null=True, blank=True)
     downloaded_by_recipient = models.BooleanField(_("téléchargée par le destinataire"), default=False)
-    rejection_acknowledged = models.BooleanField(_("rejet pris en connaissance"), default=False)
+    return_acknowledged = models.BooleanField(_("retour pris en connaissance"), default=False)
     mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("date de création"), auto_now_add=True)
@@ -181,7 +181,7 @@ class Invoice(models.Model):
             models.Index(
                 fields=["supplier", "status_changed_at", "id"],
                 condition=models.Q(
-                    status__in=sorted(workflow.RETURNED_TO_SUPPLIER), rejection_acknowledged=False
+                    status__in=sorted(workflow.RETURNED_TO_SUPPLIER), return_acknowledged=False
                 ),
                 name="invoice_returned_unread",
             ),

@@ -14,14 +14,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.enums import NotificationPreference
-from invoices.enums import InvoiceStatus
+from invoices import workflow
 from invoices.models import InvoiceStatusChange, Notification
 from structures import cache as structure_cache
 from structures import permissions
 from structures.enums import Role, Space
 
-# What a recipient structure hears about: an invoice arriving, or coming back completed.
-RECIPIENT_EVENTS = frozenset({InvoiceStatus.MADE_AVAILABLE, InvoiceStatus.COMPLETED})
 DIGEST_WINDOW = datetime.timedelta(days=2)
 
 
@@ -84,7 +82,7 @@ def notify_status_change(change_id: int) -> None:
     invoice = change.invoice
     suppliers = permissions.members_with_space(invoice.supplier, Space.FACTURES_EMISES)
     audience = [membership.user_id for membership in suppliers]
-    if change.to_status in RECIPIENT_EVENTS and invoice.recipient_id:
+    if change.to_status in workflow.NOTIFIED_TO_RECIPIENT and invoice.recipient_id:
         # In-app only for the recipient's people, limited to the services they work for.
         for membership in permissions.members_with_space(invoice.recipient, Space.FACTURES_RECUES):
             services = permissions.service_scope(membership.user, invoice.recipient, membership)

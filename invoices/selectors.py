@@ -16,9 +16,14 @@ def issued_by(structure) -> QuerySet[Invoice]:
     """Invoices of the supplier structure (deleted drafts excluded)."""
     return (
         Invoice.objects.filter(supplier=structure)
-        .exclude(status=InvoiceStatus.DELETED)
+        .exclude(status__in=workflow.DISCARDED)
         .select_related("recipient", "recipient_service", "supplier", "supplier_service")
     )
+
+
+def sent_by(structure) -> QuerySet[Invoice]:
+    """Issued invoices that left the drafts (the supplier's dashboard)."""
+    return issued_by(structure).exclude(status__in=workflow.UNSENT)
 
 
 def received_by(structure, user=None, membership=None) -> QuerySet[Invoice]:
@@ -39,7 +44,7 @@ def supplier_to_handle(structure) -> QuerySet[Invoice]:
 
 
 def returned_unacknowledged(structure) -> QuerySet[Invoice]:
-    return issued_by(structure).filter(status__in=workflow.RETURNED_TO_SUPPLIER, rejection_acknowledged=False)
+    return issued_by(structure).filter(status__in=workflow.RETURNED_TO_SUPPLIER, return_acknowledged=False)
 
 
 # After seven days, taking note of a returned invoice becomes mandatory (domain §1.2, W4).
@@ -120,7 +125,7 @@ def search(queryset: QuerySet[Invoice], criteria: dict) -> QuerySet[Invoice]:
     if "downloaded" in c:
         filters &= Q(downloaded_by_recipient=c["downloaded"] == "OUI")
     if "acknowledged" in c:
-        filters &= Q(rejection_acknowledged=c["acknowledged"] == "OUI")
+        filters &= Q(return_acknowledged=c["acknowledged"] == "OUI")
     amount_field = _AMOUNT_FIELDS.get(c.get("amount_kind"), "total_ttc")
     if "amount_min" in c:
         filters &= Q(**{f"{amount_field}__gte": c["amount_min"]})

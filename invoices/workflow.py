@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from invoices.enums import InvoiceStatus as S
+from invoices.exceptions import InvalidTransition
 
 
 class Side(StrEnum):
@@ -63,15 +66,11 @@ BY_NAME = {t.name: t for t in TRANSITIONS}
 assert len(BY_NAME) == len(TRANSITIONS)
 
 
-class InvalidTransition(Exception):
-    """The transition is not allowed from the invoice's current status."""
-
-
 def get(name: str) -> Transition:
     try:
         return BY_NAME[name]
     except KeyError as exc:
-        raise InvalidTransition(name) from exc
+        raise InvalidTransition(refusal(name)) from exc
 
 
 def allowed(status: str, side: Side) -> list[Transition]:
@@ -81,8 +80,26 @@ def allowed(status: str, side: Side) -> list[Transition]:
 def check(name: str, status: str) -> Transition:
     transition = get(name)
     if status not in transition.sources:
-        raise InvalidTransition(f"{name} from {status}")
+        raise InvalidTransition(refusal(name))
     return transition
+
+
+def can(name: str, status: str) -> bool:
+    """Whether `name` (a transition or a named rule of RULES) is allowed from `status`."""
+    if name in RULES:
+        return status in RULES[name]
+    return status in get(name).sources
+
+
+def require(name: str, status: str) -> None:
+    """`can`, raising InvalidTransition: what services call before acting."""
+    if not can(name, status):
+        raise InvalidTransition(refusal(name))
+
+
+def refusal(name: str) -> str:
+    """The French message telling why `name` is refused from the current status."""
+    return str(REFUSALS.get(name, _("Le statut actuel de la facture ne permet pas cette action.")))
 
 
 # Lists of domain §1.2.
@@ -92,6 +109,54 @@ RECIPIENT_TO_HANDLE = frozenset({S.MADE_AVAILABLE, S.COMPLETED})
 # Statuses a recipient sees at all (drafts and deleted ones never reach them).
 VISIBLE_TO_RECIPIENT = frozenset(set(S) - {S.DRAFT, S.DELETED, S.DEPOSITED, S.ROUTING})
 TERMINAL = frozenset({S.REJECTED, S.PAID, S.DELETED})
+# The status a new invoice starts in (entered or pre-filled from a deposited file).
+INITIAL = S.DRAFT
+# Deleted drafts: out of every list and search.
+DISCARDED = frozenset({S.DELETED})
+# Not sent yet: no deposit date, no legal original, left out of the dashboard.
+UNSENT = frozenset({S.DRAFT, S.DELETED})
+# A number may be used again once its invoice is deleted or rejected (domain §3.1).
+NUMBER_RELEASED = frozenset({S.DELETED, S.REJECTED})
+# What a recipient structure hears about: an invoice arriving, or coming back completed.
+NOTIFIED_TO_RECIPIENT = frozenset({S.MADE_AVAILABLE, S.COMPLETED})
+
+# Rules that are not transitions, by name: which statuses allow them.
+RULES = {
+    # Modify a draft's header, lines and attachments.
+    "edit": frozenset({S.DRAFT}),
+    # Prendre connaissance of a return.
+    "acknowledge": RETURNED_TO_SUPPLIER,
+    # The legal original exists (or is being generated) once the invoice is sent.
+    "original": frozenset(set(S) - UNSENT),
+}
+
+# Why a rule or transition is refused, when more can be said than the generic message.
+REFUSALS = {
+    "edit": _("Seul un brouillon peut être modifié."),
+    "delete": _("Seul un brouillon peut être supprimé."),
+    "submit": _("Cette facture a déjà été envoyée."),
+    "recycle": _("Cette facture n'est plus à recycler."),
+    "complete": _("Cette facture n'est plus suspendue."),
+    "acknowledge": _("Cette facture n'a pas été renvoyée."),
+    "original": _("Un brouillon n'a pas encore d'original."),
+}
+
+# What a transition's requirements say when they are missing (the form and the service alike).
+MISSING_REASON = _("Le motif est obligatoire pour cette action.")
+MISSING_MANDATE_NUMBER = _("Le numéro de mandat est obligatoire pour mandater.")
+
+# What a return asks of the supplier, shown on the invoice page.
+RETURN_KINDS = {S.REJECTED: "rejected", S.SUSPENDED: "suspended", S.TO_RECYCLE: "to_recycle"}
+
+# Dates stamped when an invoice reaches a status.
+STAMPED_AT = {S.DEPOSITED: "deposited_at", S.MADE_AVAILABLE: "made_available_at"}
+# Reaching these statuses asks the supplier to take note again (a new return, or sent again).
+RESETS_ACKNOWLEDGEMENT = RETURNED_TO_SUPPLIER | {S.DEPOSITED}
+
+
+def notifies(transition: Transition) -> bool:
+    """The supplier knows what they did themselves: others' changes are notified (domain §1.2)."""
+    return transition.side == Side.RECIPIENT or transition.target == S.MADE_AVAILABLE
 
 
 def mermaid_diagram() -> str:

@@ -345,7 +345,3 @@ def without_line(data, index: int):
         data.pop(f"lines-{total - 1}-{name}", None)
     data["lines-TOTAL_FORMS"] = str(max(total - 1, 1))  # an empty form keeps one blank row
     return data
-
-
-def filled_lines(formset) -> list[dict]:
-    return [form.line_data() for form in formset.forms if form.has_changed() and form.cleaned_data]

@@ -48,9 +48,9 @@ class ProcessForm(PortalForm):
             return data
         transition = workflow.get(name)
         if transition.needs_reason and not data.get("reason", "").strip():
-            self.add_error("reason", _("Le motif est obligatoire pour cette action."))
+            self.add_error("reason", workflow.MISSING_REASON)
         if transition.needs_mandate_number and not data.get("mandate_number", "").strip():
-            self.add_error("mandate_number", _("Le numéro de mandat est obligatoire pour mandater."))
+            self.add_error("mandate_number", workflow.MISSING_MANDATE_NUMBER)
         return data
 
 

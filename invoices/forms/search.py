@@ -106,7 +106,7 @@ class InvoiceSearchForm(PortalForm):
         return {key: value for key, value in self.cleaned_data.items() if key not in ("sort", "per_page")}
 
 
-SUPPLIER_STATUSES = [status for status in InvoiceStatus if status != InvoiceStatus.DELETED]
+SUPPLIER_STATUSES = [status for status in InvoiceStatus if status not in workflow.DISCARDED]
 RECIPIENT_STATUSES = [status for status in InvoiceStatus if status in workflow.VISIBLE_TO_RECIPIENT]
 
 

@@ -13,34 +13,15 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from invoices.enums import InvoiceStatus, InvoiceType, translated_labels
+from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, translated_labels
 
 register = template.Library()
-
-# One mapping status → DSFR badge type (house style §I).
-BADGES = {
-    InvoiceStatus.DRAFT: "",
-    InvoiceStatus.DEPOSITED: "info",
-    InvoiceStatus.ROUTING: "info",
-    InvoiceStatus.MADE_AVAILABLE: "new",
-    InvoiceStatus.TAKEN_IN_CHARGE: "new",
-    InvoiceStatus.TO_RECYCLE: "warning",
-    InvoiceStatus.SUSPENDED: "warning",
-    InvoiceStatus.COMPLETED: "new",
-    InvoiceStatus.REJECTED: "error",
-    InvoiceStatus.SERVICE_DONE: "info",
-    InvoiceStatus.MANDATED: "info",
-    InvoiceStatus.SENT_TO_ACCOUNTANT: "info",
-    InvoiceStatus.ACCOUNTED: "info",
-    InvoiceStatus.PAID: "success",
-    InvoiceStatus.DELETED: "",
-}
 
 
 @register.simple_tag
 def status_badge(status):
     # Built here rather than from a template: it is rendered on every row of every list.
-    kind = BADGES.get(status, "")
+    kind = STATUS_BADGES.get(status, "")
     return format_html(
         '<p class="fr-badge fr-badge--sm{}" data-status="{}">{}</p>',
         f" fr-badge--{kind}" if kind else "",

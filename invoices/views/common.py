@@ -10,8 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoices import selectors, services
-from invoices.enums import DepositMode, InvoiceStatus, InvoiceType, translated_labels
+from invoices import selectors, services, workflow
+from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus, InvoiceType, translated_labels
 from invoices.forms.search import DEFAULT_PAGE_SIZE
 
 
@@ -124,6 +124,24 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def invoice_page_context(invoice) -> dict:
+    """The invoice page's data and histories; the original and the last return are picked from
+    the lists the page shows anyway (no query of their own)."""
+    attachments = list(invoice.attachments.select_related("added_by"))
+    status_changes = list(invoice.status_changes.select_related("actor", "structure"))
+    returns = (c for c in status_changes if c.to_status in workflow.RETURNED_TO_SUPPLIER)
+    return {
+        "status_changes": status_changes,
+        "user_actions": invoice.user_actions.select_related("actor"),
+        "events": invoice.events.all(),
+        "original": next((a for a in attachments if a.kind == AttachmentKind.PRINCIPAL), None),
+        "attachments": attachments,
+        "lines": invoice.lines.all(),
+        "vat_lines": invoice.vat_lines.all(),
+        "last_return": next(returns, None),
+    }
 
 
 @login_required

@@ -2,21 +2,23 @@
 (one invoice or several) and downloads."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from invoices import permissions, selectors, services, workflow
 from invoices.enums import AttachmentKind
-from invoices.exceptions import ConcurrentChange, InvoiceError
+from invoices.exceptions import ConcurrentChange, InvalidTransition, InvoiceError, InvoiceNotFound
 from invoices.forms.processing import PROCESS_LABELS, BulkProcessForm, SingleProcessForm
 from invoices.forms.search import RecipientSearchForm
 from invoices.views.common import (
     csv_export,
     dashboard_context,
     file_download,
+    invoice_page_context,
     list_columns,
     more_criteria,
     paginate,
@@ -117,11 +119,17 @@ def dashboard(request):
     return _render(request, "invoices/dashboard.html", dashboard_context(_received(request), _("reçues")))
 
 
+def _abilities(request, invoice) -> dict:
+    return permissions.invoice_abilities(
+        request.user, request.current_structure, invoice, membership=request.current_membership
+    )
+
+
 @require_GET
 @space_required
 def detail(request, invoice_id):
     invoice = _invoice(request, invoice_id)
-    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    abilities = _abilities(request, invoice)
     form = SingleProcessForm(
         transitions=abilities["transitions"], initial={"expected_status": invoice.status}
     )
@@ -134,44 +142,44 @@ def _detail_context(invoice, abilities, form) -> dict:
         "abilities": abilities,
         "form": form,
         "transition_help": [(PROCESS_LABELS[t.name], t) for t in abilities["transitions"]],
-        "status_changes": invoice.status_changes.select_related("actor", "structure"),
-        "user_actions": invoice.user_actions.select_related("actor"),
-        "events": invoice.events.all(),
-        "original": invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first(),
-        "attachments": invoice.attachments.all(),
-        "lines": invoice.lines.all(),
-        "vat_lines": invoice.vat_lines.all(),
+        **invoice_page_context(invoice),
     }
 
 
 @require_POST
 @space_required
 def process(request, invoice_id):
-    """Traiter one invoice; if someone changed its status meanwhile, say so and show the new one."""
-    invoice = _invoice(request, invoice_id)
-    abilities = permissions.recipient_abilities(request.user, request.current_structure, invoice)
+    """Traiter one invoice; if someone changed its status meanwhile, say so and show the new one.
+    The service reads the invoice once, locked, and the rights from the request's membership."""
     form = SingleProcessForm(
         request.POST,
         transitions=workflow.allowed(request.POST.get("expected_status", ""), workflow.Side.RECIPIENT),
     )
     if not form.is_valid():
+        invoice = _invoice(request, invoice_id)
         return _render(
-            request, "invoices/recipient/detail.html", _detail_context(invoice, abilities, form), status=422
+            request,
+            "invoices/recipient/detail.html",
+            _detail_context(invoice, _abilities(request, invoice), form),
+            status=422,
         )
     try:
-        services.process_invoice(
+        invoice = services.process_invoice(
             actor=request.user,
             structure=request.current_structure,
-            invoice_id=invoice.pk,
+            invoice_id=invoice_id,
             transition=form.cleaned_data["transition"],
             reason=form.cleaned_data["reason"],
             mandate_number=form.cleaned_data["mandate_number"],
             expected_status=form.cleaned_data["expected_status"],
+            membership=request.current_membership,
         )
+    except InvoiceNotFound:
+        raise Http404 from None
     except ConcurrentChange as error:
         messages.warning(request, str(error) + " " + _("Votre action n'a pas été appliquée."))
-    except workflow.InvalidTransition:
-        invoice.refresh_from_db()
+    except InvalidTransition:
+        invoice = _invoice(request, invoice_id)
         messages.error(
             request,
             _("Le statut actuel de la facture (« %(status)s ») ne permet pas cette action.")
@@ -180,13 +188,12 @@ def process(request, invoice_id):
     except InvoiceError as error:
         messages.error(request, str(error))
     else:
-        invoice.refresh_from_db()
         messages.success(
             request,
             _("La facture %(number)s est maintenant « %(status)s ».")
             % {"number": invoice.number, "status": invoice.get_status_display()},
         )
-    return redirect("invoices:recipient_detail", invoice.pk)
+    return redirect("invoices:recipient_detail", invoice_id)
 
 
 @require_POST
@@ -209,6 +216,7 @@ def bulk_process(request):
         transition=form.cleaned_data["transition"],
         reason=form.cleaned_data["reason"],
         mandate_number=form.cleaned_data["mandate_number"],
+        membership=request.current_membership,
     )
     if outcome.done:
         messages.success(
@@ -248,19 +256,3 @@ def original(request, invoice_id):
         return redirect("invoices:recipient_detail", invoice.pk)
     services.mark_downloaded(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
     return file_download(document.file, document.name, document.content_type)
-
-
-urlpatterns = [
-    path("factures-recues/", home, name="recipient_home"),
-    path("factures-recues/rechercher/", search, name="recipient_search"),
-    path("factures-recues/tableau-de-bord/", dashboard, name="recipient_dashboard"),
-    path("factures-recues/traiter/", bulk_process, name="recipient_bulk_process"),
-    path("factures-recues/<int:invoice_id>/", detail, name="recipient_detail"),
-    path("factures-recues/<int:invoice_id>/traiter/", process, name="recipient_process"),
-    path("factures-recues/<int:invoice_id>/original/", original, name="recipient_original"),
-    path(
-        "factures-recues/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
-        download,
-        name="recipient_download",
-    ),
-]

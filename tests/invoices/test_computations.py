@@ -1,6 +1,6 @@
 from decimal import Decimal as D
 
-from invoices.computations import LineInput, compute, line_amount
+from invoices.computations import LineInput, amount_due_override, compute, line_amount
 
 
 def test_line_amount_is_quantity_times_price_minus_discount():
@@ -35,3 +35,10 @@ def test_totals_global_discount_and_amount_due():
     assert totals.total_ttc == D("1226.59")
     assert totals.amount_due == D("1226.59")
     assert compute(lines, amount_due=D("0")).amount_due == D("0.00")
+
+
+def test_an_invoice_already_paid_has_nothing_to_pay_unless_typed():
+    """Cadre A2: the net à payer is 0, unless the supplier typed one; other cadres compute it."""
+    assert amount_due_override(None, already_paid=True) == D("0")
+    assert amount_due_override(D("12.50"), already_paid=True) == D("12.50")
+    assert amount_due_override(None, already_paid=False) is None

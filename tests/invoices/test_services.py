@@ -301,3 +301,26 @@ def test_supplier_without_vat_number_is_told_where_to_enter_it(make_invoice, sup
         lines=[{"designation": "Hors champ", "quantity": "1", "unit_price": "100", "vat_rate": "0"}],
     )
     assert services.submission_errors(draft) == {}
+
+
+def test_batch_reports_a_bug_on_one_invoice_and_does_the_others(make_invoice, recipient, caplog):
+    """run_batch: each invoice in its own transaction; an unexpected error is logged and reported
+    « erreur technique » for that invoice only, and its partial writes are undone."""
+    first, broken, last = make_invoice(number="A-1"), make_invoice(number="B-2"), make_invoice(number="C-3")
+
+    def action(invoice_id):
+        services.process_invoice(
+            actor=recipient.gp, structure=recipient, invoice_id=invoice_id, transition="service_done"
+        )
+        if invoice_id == broken.pk:
+            raise RuntimeError("boom")
+
+    outcome = services.run_batch(
+        selectors.received_by(recipient), [last.pk, broken.pk, first.pk, 999999], action
+    )
+    assert outcome.done == ["A-1", "C-3"]
+    assert outcome.refused == [("B-2", "erreur technique"), ("999999", "Facture introuvable.")]
+    assert "batch action on invoice" in caplog.text
+    broken.refresh_from_db()
+    assert broken.status == InvoiceStatus.MADE_AVAILABLE
+    assert not broken.status_changes.filter(to_status=InvoiceStatus.SERVICE_DONE).exists()

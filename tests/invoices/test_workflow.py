@@ -53,3 +53,17 @@ def test_returns_need_a_motif_and_mandate_a_number():
 def test_diagram_is_generated_from_the_table():
     diagram = workflow.mermaid_diagram()
     assert "MISE_A_DISPOSITION --> REJETEE: reject" in diagram
+
+
+def test_named_rules_and_refusals_name_real_rules():
+    """Every refusal message belongs to a transition or a named rule; rules say their statuses."""
+    names = set(workflow.BY_NAME) | set(workflow.RULES)
+    assert set(workflow.REFUSALS) <= names
+    assert workflow.can("edit", InvoiceStatus.DRAFT)
+    assert not workflow.can("edit", InvoiceStatus.DEPOSITED)
+    assert not workflow.can("original", InvoiceStatus.DRAFT)
+    assert workflow.can("original", InvoiceStatus.PAID)
+    with pytest.raises(InvalidTransition, match="Seul un brouillon peut être modifié."):
+        workflow.require("edit", InvoiceStatus.REJECTED)
+    with pytest.raises(InvalidTransition, match="Le statut actuel de la facture ne permet pas cette action."):
+        workflow.require("pay", InvoiceStatus.DRAFT)

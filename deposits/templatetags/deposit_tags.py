@@ -1,0 +1,21 @@
+"""Presentation helpers of the deposit screens: badges read their type from the workflow."""
+
+from django import template
+
+from deposits import workflow
+from deposits.enums import ItemOutcome
+
+register = template.Library()
+
+# One mapping outcome → DSFR badge type, beside the deposit states' (deposits.workflow.badge).
+_OUTCOME_BADGES = {ItemOutcome.SENT: "success", ItemOutcome.REJECTED: "error"}
+
+
+@register.filter
+def deposit_badge(status: str) -> str:
+    return workflow.badge(status)
+
+
+@register.filter
+def outcome_badge(outcome: str) -> str:
+    return _OUTCOME_BADGES.get(outcome, "info")

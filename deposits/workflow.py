@@ -1,0 +1,62 @@
+"""A deposit's states as one table (domain §4.2, W34). Pure: no I/O, no ORM."""
+
+from dataclasses import dataclass
+
+from deposits.enums import FINISHED
+from deposits.enums import FluxStatus as S
+from deposits.exceptions import InvalidTransition
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: str
+
+
+# Not finished yet: a worker may still read it, or it waits for one.
+OPEN = frozenset(set(S) - FINISHED)
+# The state a new deposit starts in.
+INITIAL = S.RECEIVED
+# Rejected deposits do not count when a file is deposited again (duplicate warning).
+IGNORED_AS_DUPLICATE = frozenset({S.REJECTED})
+
+TRANSITIONS = (
+    # A worker takes the deposit (first time, or again after its worker was lost).
+    Transition("start", OPEN - {S.PROCESSING}, S.PROCESSING),
+    Transition("integrate", OPEN, S.INTEGRATED),
+    Transition("integrate_partially", OPEN, S.PARTIALLY_INTEGRATED),
+    Transition("reject", OPEN, S.REJECTED),
+    # Relancer: a deposit whose worker was lost waits to be processed again.
+    Transition("retry", OPEN, S.WAITING_RETRY),
+)
+BY_NAME = {t.name: t for t in TRANSITIONS}
+assert len(BY_NAME) == len(TRANSITIONS)
+
+
+def can(name: str, status: str) -> bool:
+    return status in BY_NAME[name].sources
+
+
+def check(name: str, status: str) -> Transition:
+    transition = BY_NAME[name]
+    if status not in transition.sources:
+        raise InvalidTransition(f"{name} from {status}")
+    return transition
+
+
+def is_finished(status: str) -> bool:
+    return status in FINISHED
+
+
+def is_processing(status: str) -> bool:
+    """Read by a worker right now: its start date, not its state's, tells whether it is stuck."""
+    return status == S.PROCESSING
+
+
+_BADGES = {S.INTEGRATED: "success", S.REJECTED: "error", S.PARTIALLY_INTEGRATED: "warning"}
+
+
+def badge(status: str) -> str:
+    """The DSFR badge type of a state."""
+    return _BADGES.get(status, "info")

@@ -1,0 +1,91 @@
+"""The transition core: the one place where an invoice's status is written (`_apply_transition`),
+under a row lock, with its history row in the same transaction and its side effects after commit;
+the locks and rights every service starts with."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoices import events, selectors, workflow
+from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, InvoiceNotFound
+from invoices.models import Invoice, InvoiceStatusChange
+from structures import permissions
+from structures.enums import Space, SubscriptionMode
+
+
+def _notify_after_commit(change: InvoiceStatusChange):
+    from invoices.tasks import notify_status_change_task
+
+    change_id = change.pk
+    transaction.on_commit(lambda: notify_status_change_task.delay(change_id))
+
+
+def _apply_transition(invoice, name, *, actor, structure, reason="", payload=None, expected_status=None):
+    """The one place where an invoice's status is written (house style §C)."""
+    if expected_status is not None and invoice.status != expected_status:
+        raise ConcurrentChange(
+            _("La facture a changé de statut entre-temps : elle est maintenant « %(status)s ».")
+            % {"status": invoice.get_status_display()}
+        )
+    transition = workflow.check(name, invoice.status)
+    previous = invoice.status
+    invoice.status = transition.target
+    invoice.status_changed_at = timezone.now()
+    fields = ["status", "status_changed_at", "updated_at"]
+    if stamp := workflow.STAMPED_AT.get(transition.target):
+        setattr(invoice, stamp, invoice.status_changed_at)
+        fields.append(stamp)
+    if transition.target in workflow.RESETS_ACKNOWLEDGEMENT:
+        invoice.return_acknowledged = False
+        fields.append("return_acknowledged")
+    invoice.save(update_fields=fields)
+    change = events.status_changed(
+        invoice,
+        transition=name,
+        from_status=previous,
+        actor=actor,
+        structure=structure,
+        reason=reason,
+        payload=payload,
+    )
+    if workflow.notifies(transition):
+        _notify_after_commit(change)
+    return change
+
+
+def _lock(invoice_id, **scope) -> Invoice:
+    try:
+        return Invoice.objects.select_for_update(of=("self",)).get(pk=invoice_id, **scope)
+    except Invoice.DoesNotExist as exc:
+        raise InvoiceError(_("Facture introuvable.")) from exc
+
+
+def _lock_received(invoice_id, *, structure, actor, membership=None) -> Invoice:
+    """A received invoice read once through the actor's scope (the services they are restricted
+    to), locked."""
+    invoice = (
+        selectors.received_by(structure, actor, membership)
+        .select_for_update(of=("self",))
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound(_("Facture introuvable."))
+    return invoice
+
+
+def _require_issuer(actor, structure):
+    if not permissions.can_issue(actor, structure):
+        raise InvoiceNotAllowed(
+            _("Vous n'avez pas le droit de modifier les factures émises de cette structure.")
+        )
+
+
+def _can_write(actor, structure, space, membership=None) -> bool:
+    """Modification rights on `space`, read from the request's membership when given (no query)."""
+    if membership is not None and (membership.user_id, membership.structure_id) == (actor.pk, structure.pk):
+        mode = permissions.member_space_mode(membership, space)
+        return structure.is_active and mode == SubscriptionMode.MODIFICATION
+    if space == Space.FACTURES_EMISES:
+        return permissions.can_issue(actor, structure)
+    return permissions.can_process(actor, structure)

@@ -1,0 +1,118 @@
+"""Documents and attachments: the legal original, complementary attachments."""
+
+import hashlib
+import re
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from invoices import attachments as attachment_rules
+from invoices import events, workflow
+from invoices.enums import AttachmentKind, DepositMode, InvoiceType
+from invoices.exceptions import AttachmentRefused, InvoiceError
+from invoices.models import Invoice, InvoiceAttachment
+from invoices.services.core import _lock, _require_issuer
+
+
+def _file_name(invoice: Invoice) -> str:
+    kind = _("Avoir") if invoice.invoice_type == InvoiceType.CREDIT_NOTE else _("Facture")
+    # Invoice numbers may hold "/" and "+", which do not belong in a file name.
+    return f"{kind}_{re.sub(r'[^A-Za-z0-9_-]', '-', invoice.number)}.pdf"
+
+
+@transaction.atomic
+def ensure_original(*, invoice_id: int) -> InvoiceAttachment | None:
+    """The legal original of a sent invoice, generated now if its task has not run yet; safe to
+    re-run. A deposited invoice brings its own original (None until it has one)."""
+    invoice = _lock(invoice_id)
+    workflow.require("original", invoice.status)
+    if invoice.deposit_mode != DepositMode.ENTRY:
+        return invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first()
+    return _store_original(invoice)
+
+
+def _store_original(invoice: Invoice) -> InvoiceAttachment:
+    """Generates and stores the legal original once; an existing one is never rewritten.
+    The caller holds the invoice's row lock."""
+    existing = invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first()
+    if existing is not None:
+        return existing
+    from invoices.documents import build_facturx_pdf
+
+    original = _attach_principal(
+        invoice, _file_name(invoice), build_facturx_pdf(invoice), actor=invoice.created_by
+    )
+    events.original_generated(invoice, original)
+    return original
+
+
+def _attach_principal(invoice: Invoice, name: str, data: bytes, *, actor) -> InvoiceAttachment:
+    original = InvoiceAttachment(
+        invoice=invoice,
+        kind=AttachmentKind.PRINCIPAL,
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=attachment_rules.content_type(name),
+        added_by=actor,
+    )
+    original.file.save(name, ContentFile(data), save=False)
+    original.save()
+    return original
+
+
+def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
+    """Reads the uploaded files and applies the attachment rules to each and to their total."""
+    errors, accepted = {}, []
+    total = sum(invoice.attachments.values_list("size", flat=True))
+    for upload in files:
+        name = attachment_rules.clean_name(upload.name)
+        if upload.size > attachment_rules.MAX_FILE_SIZE:
+            errors[name] = _("Le fichier dépasse 10 Mo.")
+            continue
+        data = upload.read()
+        problem = attachment_rules.attachment_problem(name, data)
+        if problem:
+            errors[name] = problem
+            continue
+        total += len(data)
+        accepted.append((name, data))
+    if total > attachment_rules.MAX_INVOICE_TOTAL:
+        errors[_("Ensemble des pièces jointes")] = _(
+            "La facture et ses pièces jointes ne peuvent pas dépasser 120 Mo au total."
+        )
+    if errors:
+        raise AttachmentRefused(errors)
+    return accepted
+
+
+def _add_files(invoice: Invoice, accepted, actor) -> list[InvoiceAttachment]:
+    added = []
+    for name, data in accepted:
+        attachment = InvoiceAttachment(
+            invoice=invoice,
+            kind=AttachmentKind.COMPLEMENTARY,
+            name=name,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            content_type=attachment_rules.content_type(name),
+            added_by=actor,
+        )
+        attachment.file.save(name, ContentFile(data), save=False)
+        attachment.save()
+        added.append(attachment)
+    return added
+
+
+@transaction.atomic
+def remove_attachment(*, actor, structure, invoice_id: int, attachment_id: int) -> None:
+    """A draft's complementary attachment; the legal original and sent ones stay."""
+    _require_issuer(actor, structure)
+    invoice = _lock(invoice_id, supplier=structure)
+    workflow.require("edit", invoice.status)
+    attachment = invoice.attachments.filter(pk=attachment_id, kind=AttachmentKind.COMPLEMENTARY).first()
+    if attachment is None:
+        raise InvoiceError(_("Pièce jointe introuvable."))
+    attachment.file.delete(save=False)
+    attachment.delete()

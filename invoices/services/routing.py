@@ -1,0 +1,34 @@
+"""System routing to the recipient (a worker task)."""
+
+from django.db import transaction
+
+from invoices import events, workflow
+from invoices.models import Invoice
+from invoices.services.core import _apply_transition, _lock
+
+
+def _queue_routing(invoice_id):
+    from invoices.tasks import route_invoice_task
+
+    transaction.on_commit(lambda: route_invoice_task.delay(invoice_id))
+
+
+@transaction.atomic
+def route_invoice(*, invoice_id: int) -> Invoice:
+    """System routing DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION; safe to re-run."""
+    invoice = _lock(invoice_id)
+    _route(invoice)
+    return invoice
+
+
+def _route(invoice: Invoice) -> None:
+    if workflow.can("route", invoice.status):
+        _apply_transition(invoice, "route", actor=None, structure=None)
+    if workflow.can("make_available", invoice.status):
+        target = (
+            invoice.recipient_service.libelle
+            if invoice.recipient_service
+            else invoice.recipient.raison_sociale
+        )
+        _apply_transition(invoice, "make_available", actor=None, structure=None, payload={"to": target})
+        events.made_available(invoice, target)

@@ -1,0 +1,1 @@
+"""Factures émises (the supplier side), one module per family of screens."""
