@@ -161,6 +161,11 @@ class Break:
     def description(self) -> str:
         return BREAK_DESCRIPTIONS[self.kind]
 
+    @property
+    def history_name(self) -> str:
+        # Templates cannot read _meta.
+        return self.model._meta.verbose_name_plural
+
 
 @dataclass
 class ChainReport:

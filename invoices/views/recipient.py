@@ -134,6 +134,7 @@ def _detail_context(invoice, abilities, form) -> dict:
         "status_changes": invoice.status_changes.select_related("actor", "structure"),
         "user_actions": invoice.user_actions.select_related("actor"),
         "events": invoice.events.all(),
+        "audit_trail_break": selectors.audit_trail_break(invoice),
         "original": invoice.attachments.filter(kind=AttachmentKind.PRINCIPAL).first(),
         "attachments": invoice.attachments.all(),
         "lines": invoice.lines.all(),

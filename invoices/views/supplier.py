@@ -403,6 +403,7 @@ def detail(request, invoice_id):
         {
             "invoice": invoice,
             "abilities": permissions.supplier_abilities(request.user, request.current_structure, invoice),
+            "audit_trail_break": selectors.audit_trail_break(invoice),
             **_history(invoice),
         },
     )
