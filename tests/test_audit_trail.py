@@ -3,11 +3,12 @@ them (PostgreSQL), verify_audit_trail finds the first broken link, the invoice p
 the invoice's histories are intact."""
 
 import contextlib
+import threading
 
 import pgtrigger
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from choruspro import history
@@ -284,3 +285,38 @@ def test_postgresql_refuses_update_and_delete(postgresql, histories, model):
     _refused(lambda: raw(f"DELETE FROM {table} WHERE id = %s", [row.pk]))
     assert model.objects.get(pk=row.pk).row_hash == row.row_hash
     assert history.verify(model).breaks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_chain_chain_one_after_the_other(postgresql, make_invoice):
+    """The second writer waits for the first one's commit, then chains onto its row (and the
+    truncation that ends a transactional test is not refused by the triggers)."""
+    invoice = make_invoice(send=False)
+    first_written, release = threading.Event(), threading.Event()
+
+    def write(label, *, before=None, after=None):
+        try:
+            if before:
+                assert before.wait(10)
+            with transaction.atomic():
+                InvoiceEvent.objects.create(invoice_id=invoice.pk, label=label)
+                if after:
+                    after.set()
+                    assert release.wait(10)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=write, args=("premier",), kwargs={"after": first_written})
+    second = threading.Thread(target=write, args=("second",), kwargs={"before": first_written})
+    first.start()
+    second.start()
+    assert first_written.wait(10)
+    second.join(1)
+    assert second.is_alive()  # waiting for the first writer's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    rows = list(InvoiceEvent.objects.filter(invoice=invoice, label__in=["premier", "second"]).order_by("pk"))
+    assert [row.label for row in rows] == ["premier", "second"]
+    assert rows[1].previous_hash == rows[0].row_hash
+    assert history.verify(InvoiceEvent).breaks == []
