@@ -54,6 +54,12 @@ def chain_hash(content: dict, previous_hash: str) -> str:
     return hashlib.sha256(f"{previous_hash}\n{serialised}".encode()).hexdigest()
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def bulk_create(self, *args, **kwargs):
+        # bulk_create skips save(): the rows would carry no hash and break their chain.
+        raise TypeError("history rows are chained one by one: create them with save()")
+
+
 class AppendOnlyModel(models.Model):
     """A history row: written once, never updated or deleted, chained to the previous row of
     its chain. Subclasses name their chain key (a field, e.g. "invoice") and the fields the hash
@@ -67,6 +73,8 @@ class AppendOnlyModel(models.Model):
         _("empreinte de la ligne précédente"), max_length=64, editable=False, default=""
     )
     row_hash = models.CharField(_("empreinte SHA-256"), max_length=64, editable=False, default="")
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -115,6 +115,8 @@ def test_history_rows_cannot_be_saved_again_or_deleted(histories):
             row.save()
         with pytest.raises(ValueError):
             row.delete()
+        with pytest.raises(TypeError):
+            model.objects.bulk_create([model()])
 
 
 def test_changed_content_is_reported_at_its_row(histories):
