@@ -2,12 +2,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from choruspro.history import AppendOnlyModel
 from deposits import workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome, ReadFormat
 from invoices.enums import Cadre
-from invoices.models import AppendOnlyModel, Invoice
+from invoices.models import Invoice
 from structures.models import Structure
 
 
@@ -135,9 +137,12 @@ class DepositStatusChange(AppendOnlyModel):
     from_status = models.CharField(_("état précédent"), max_length=40, blank=True)
     to_status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices)
     note = models.TextField(_("précision"), blank=True)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
 
-    class Meta:
+    chain_key = "deposit"
+    hashed_fields = ("deposit", "from_status", "to_status", "note", "created_at")
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("changement d'état d'un dépôt")
         verbose_name_plural = _("historique des dépôts")
         ordering = ["-created_at", "-pk"]

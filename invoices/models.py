@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from choruspro.history import AppendOnlyModel
 from invoices import workflow
 from invoices.enums import (
     AttachmentKind,
@@ -259,21 +261,6 @@ class InvoiceAttachment(models.Model):
         return self.name
 
 
-class AppendOnlyModel(models.Model):
-    """History rows: written once, never updated or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("history rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("history rows are append-only")
-
-
 class InvoiceStatusChange(AppendOnlyModel):
     """Historique des statuts: written by the one status service, in the same transaction."""
 
@@ -287,9 +274,22 @@ class InvoiceStatusChange(AppendOnlyModel):
     structure = models.ForeignKey(Structure, null=True, on_delete=models.RESTRICT, related_name="+")
     reason = models.TextField(_("motif"), blank=True)
     payload = models.JSONField(_("détails"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("date de passage"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date de passage"), default=timezone.now)
 
-    class Meta:
+    chain_key = "invoice"
+    hashed_fields = (
+        "invoice",
+        "from_status",
+        "to_status",
+        "transition",
+        "actor",
+        "structure",
+        "reason",
+        "payload",
+        "created_at",
+    )
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("historique des statuts")
         ordering = ["-created_at", "-pk"]
@@ -306,9 +306,12 @@ class InvoiceUserAction(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.RESTRICT, related_name="+"
     )
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
 
-    class Meta:
+    chain_key = "invoice"
+    hashed_fields = ("invoice", "action", "actor", "created_at")
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("action sur une facture")
         verbose_name_plural = _("historique des actions")
         ordering = ["-created_at", "-pk"]
@@ -323,9 +326,12 @@ class InvoiceEvent(AppendOnlyModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
     label = models.CharField(_("libellé"), max_length=255)
     who = models.CharField(_("qui"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
 
-    class Meta:
+    chain_key = "invoice"
+    hashed_fields = ("invoice", "label", "who", "created_at")
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("événement")
         verbose_name_plural = _("événements complémentaires")
         ordering = ["-created_at", "-pk"]

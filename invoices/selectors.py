@@ -6,9 +6,10 @@ from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from choruspro import history
 from invoices import workflow
 from invoices.enums import InvoiceStatus
-from invoices.models import Invoice, Notification
+from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction, Notification
 from structures import permissions
 
 
@@ -255,3 +256,16 @@ def notifications_of(user) -> QuerySet[Notification]:
 
 def unread_notifications_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- Piste d'audit --------------------------------------------------------------------------------
+
+
+def audit_trail_break(invoice: Invoice) -> history.Break | None:
+    """The earliest broken link of the invoice's three histories; None when they are intact."""
+    breaks = [
+        link
+        for model in (InvoiceStatusChange, InvoiceUserAction, InvoiceEvent)
+        for link in history.verify(model, model.objects.filter(invoice=invoice)).breaks
+    ]
+    return min(breaks, key=lambda link: (link.created_at, link.row_id), default=None)

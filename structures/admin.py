@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from choruspro.admin import HistoryAdmin, ReadOnlyModelAdmin, ReadOnlyTabularInline
 from structures.models import (
     AuditLog,
     BankAccount,
@@ -12,77 +13,70 @@ from structures.models import (
 )
 
 
-class ReadOnlyStatusMixin:
-    """Statuses change only through structures.services (house style §C.7)."""
-
-    readonly_fields = ("status",)
-
-
-class StructureServiceInline(admin.TabularInline):
+class StructureServiceInline(ReadOnlyTabularInline):
     model = StructureService
-    extra = 0
+    fields = ("code", "libelle", "is_active", "engagement_required")
 
 
 @admin.register(Structure)
-class StructureAdmin(ReadOnlyStatusMixin, admin.ModelAdmin):
+class StructureAdmin(ReadOnlyModelAdmin):
     list_display = ("raison_sociale", "identifier", "identifier_type", "kind", "status")
     list_filter = ("kind", "status", "identifier_type")
     search_fields = ("raison_sociale", "identifier", "libelle")
-    readonly_fields = ("status", "absorbed_by", "created_at", "updated_at")
     inlines = [StructureServiceInline]
 
 
+@admin.register(StructureService)
+class StructureServiceAdmin(ReadOnlyModelAdmin):
+    list_display = ("code", "libelle", "structure", "is_active", "engagement_required")
+    list_filter = ("is_active", "engagement_required")
+    list_select_related = ("structure",)
+    search_fields = ("code", "libelle", "structure__raison_sociale", "structure__identifier")
+
+
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyStatusMixin, admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyModelAdmin):
     list_display = ("user", "structure", "role", "status", "requested_at")
     list_filter = ("role", "status")
+    list_select_related = ("user", "structure")
     search_fields = ("user__email", "structure__raison_sociale", "structure__identifier")
-    raw_id_fields = ("user", "structure", "decided_by")
-    readonly_fields = ("status", "role")
 
 
 @admin.register(SpaceSubscription)
-class SpaceSubscriptionAdmin(ReadOnlyStatusMixin, admin.ModelAdmin):
+class SpaceSubscriptionAdmin(ReadOnlyModelAdmin):
     list_display = ("user", "structure", "space", "mode", "status")
     list_filter = ("space", "mode", "status")
-    raw_id_fields = ("user", "structure", "decided_by")
+    list_select_related = ("user", "structure")
+    search_fields = ("user__email", "structure__raison_sociale", "structure__identifier")
 
 
 @admin.register(OpenedSpace)
-class OpenedSpaceAdmin(admin.ModelAdmin):
+class OpenedSpaceAdmin(ReadOnlyModelAdmin):
     list_display = ("structure", "space", "service", "opened_at")
     list_filter = ("space",)
-    raw_id_fields = ("structure", "service")
+    list_select_related = ("structure", "service")
+    search_fields = ("structure__raison_sociale", "structure__identifier")
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(ReadOnlyStatusMixin, admin.ModelAdmin):
+class BankAccountAdmin(ReadOnlyModelAdmin):
     list_display = ("libelle", "structure", "iban", "is_factor", "status")
     list_filter = ("status", "is_factor")
-    raw_id_fields = ("structure",)
+    list_select_related = ("structure",)
+    search_fields = ("libelle", "iban", "structure__raison_sociale", "structure__identifier")
 
 
 @admin.register(BillingMandate)
-class BillingMandateAdmin(ReadOnlyStatusMixin, admin.ModelAdmin):
+class BillingMandateAdmin(ReadOnlyModelAdmin):
     list_display = ("libelle", "structure", "status", "created_at", "signed_at", "revoked_at")
     list_filter = ("status",)
-    raw_id_fields = ("structure", "created_by", "signed_by")
-    readonly_fields = ("status", "signed_by", "signed_at", "revoked_at")
+    list_select_related = ("structure",)
+    search_fields = ("libelle", "structure__raison_sociale", "structure__identifier")
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    """Append-only: read only in the admin."""
-
+class AuditLogAdmin(HistoryAdmin):
     list_display = ("created_at", "actor", "structure", "action", "target_user")
     list_filter = ("action",)
-    search_fields = ("structure__raison_sociale", "actor__email", "description")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_select_related = ("actor", "structure", "target_user")
+    search_fields = ("structure__raison_sociale", "structure__identifier", "actor__email", "description")

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from choruspro.history import AppendOnlyModel
 from structures.enums import (
     AuditAction,
     BankAccountStatus,
@@ -273,8 +275,9 @@ class BillingMandate(models.Model):
         return self.libelle
 
 
-class AuditLog(models.Model):
-    """Append-only trace of every write on structures: who, for which structure, what, when."""
+class AuditLog(AppendOnlyModel):
+    """Append-only trace of every write on structures: who, for which structure, what, when.
+    Chained per structure; rows without a structure form one chain of their own."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.RESTRICT, related_name="+"
@@ -286,20 +289,15 @@ class AuditLog(models.Model):
     )
     description = models.CharField(_("description"), max_length=255, blank=True)
     payload = models.JSONField(_("détails"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
 
-    class Meta:
+    chain_key = "structure"
+    hashed_fields = ("actor", "structure", "action", "target_user", "description", "payload", "created_at")
+
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("action tracée")
         verbose_name_plural = _("historique des actions")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("AuditLog rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("AuditLog rows are append-only")

@@ -136,6 +136,7 @@ def invoice_page_context(invoice) -> dict:
         "status_changes": status_changes,
         "user_actions": invoice.user_actions.select_related("actor"),
         "events": invoice.events.all(),
+        "audit_trail_break": selectors.audit_trail_break(invoice),
         "original": next((a for a in attachments if a.kind == AttachmentKind.PRINCIPAL), None),
         "attachments": attachments,
         "lines": invoice.lines.all(),

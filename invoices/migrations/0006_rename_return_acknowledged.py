@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("invoices", "0003_list_partial_indexes"),
+        ("invoices", "0005_history_append_only"),
     ]
 
     operations = [
