@@ -67,6 +67,10 @@ class AppendOnlyModel(models.Model):
 
     chain_key: ClassVar[str]
     hashed_fields: ClassVar[tuple[str, ...]]
+    # True when every writer of a chain already holds its parent row's lock (SELECT … FOR UPDATE,
+    # as the invoice services do before any write): that lock serialises the chain, and the
+    # advisory lock — one more query per row — is not needed.
+    chain_parent_locked: ClassVar[bool] = False
 
     # Blank only until save() computes them.
     previous_hash = models.CharField(
@@ -110,7 +114,7 @@ class AppendOnlyModel(models.Model):
     def _last_hash(self, using: str) -> str:
         chain_value = getattr(self, self.chain_attname())
         connection = connections[using]
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not self.chain_parent_locked:
             # Released at commit; a lock on the parent row would not cover a null chain key
             # (the audit log's rows without structure).
             with connection.cursor() as cursor:

@@ -277,6 +277,7 @@ class InvoiceStatusChange(AppendOnlyModel):
     created_at = models.DateTimeField(_("date de passage"), default=timezone.now)
 
     chain_key = "invoice"
+    chain_parent_locked = True
     hashed_fields = (
         "invoice",
         "from_status",
@@ -309,6 +310,7 @@ class InvoiceUserAction(AppendOnlyModel):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
     chain_key = "invoice"
+    chain_parent_locked = True
     hashed_fields = ("invoice", "action", "actor", "created_at")
 
     class Meta(AppendOnlyModel.Meta):
@@ -329,6 +331,7 @@ class InvoiceEvent(AppendOnlyModel):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
     chain_key = "invoice"
+    chain_parent_locked = True
     hashed_fields = ("invoice", "label", "who", "created_at")
 
     class Meta(AppendOnlyModel.Meta):

@@ -15,7 +15,8 @@ from choruspro import history
 from deposits.enums import DepositFormat, DepositKind
 from deposits.models import DepositStatusChange
 from deposits.services import create_deposit
-from invoices.models import InvoiceEvent, InvoiceStatusChange, InvoiceUserAction, Notification
+from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction, Notification
+from structures.enums import AuditAction
 from structures.models import AuditLog
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
@@ -289,8 +290,32 @@ def test_postgresql_refuses_update_and_delete(postgresql, histories, model):
     assert history.verify(model).breaks == []
 
 
+LABELS = ("premier", "second")
+
+
+def _invoice_event(invoice, label):
+    # As every invoice service does before writing: the invoice's row lock orders its chains.
+    Invoice.objects.select_for_update().get(pk=invoice.pk)
+    InvoiceEvent.objects.create(invoice_id=invoice.pk, label=label)
+
+
+def _portal_audit_log(invoice, label):
+    # No parent row to lock (no structure): the chain's advisory lock orders it.
+    AuditLog.objects.create(structure=None, action=AuditAction.STRUCTURE_CREATED, description=label)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_of_one_chain_chain_one_after_the_other(postgresql, make_invoice):
+@pytest.mark.parametrize(
+    "write_row, rows_of",
+    [
+        (_invoice_event, lambda invoice: InvoiceEvent.objects.filter(invoice=invoice, label__in=LABELS)),
+        (_portal_audit_log, lambda invoice: AuditLog.objects.filter(structure=None, description__in=LABELS)),
+    ],
+    ids=["invoice-lock", "advisory-lock"],
+)
+def test_concurrent_writers_of_one_chain_chain_one_after_the_other(
+    postgresql, make_invoice, write_row, rows_of
+):
     """The second writer waits for the first one's commit, then chains onto its row (and the
     truncation that ends a transactional test is not refused by the triggers)."""
     invoice = make_invoice(send=False)
@@ -301,15 +326,15 @@ def test_concurrent_writers_of_one_chain_chain_one_after_the_other(postgresql, m
             if before:
                 assert before.wait(10)
             with transaction.atomic():
-                InvoiceEvent.objects.create(invoice_id=invoice.pk, label=label)
+                write_row(invoice, label)
                 if after:
                     after.set()
                     assert release.wait(10)
         finally:
             connections.close_all()
 
-    first = threading.Thread(target=write, args=("premier",), kwargs={"after": first_written})
-    second = threading.Thread(target=write, args=("second",), kwargs={"before": first_written})
+    first = threading.Thread(target=write, args=(LABELS[0],), kwargs={"after": first_written})
+    second = threading.Thread(target=write, args=(LABELS[1],), kwargs={"before": first_written})
     first.start()
     second.start()
     assert first_written.wait(10)
@@ -318,7 +343,7 @@ def test_concurrent_writers_of_one_chain_chain_one_after_the_other(postgresql, m
     release.set()
     first.join(10)
     second.join(10)
-    rows = list(InvoiceEvent.objects.filter(invoice=invoice, label__in=["premier", "second"]).order_by("pk"))
-    assert [row.label for row in rows] == ["premier", "second"]
+    rows = list(rows_of(invoice).order_by("pk"))
+    assert [row.description if isinstance(row, AuditLog) else row.label for row in rows] == list(LABELS)
     assert rows[1].previous_hash == rows[0].row_hash
-    assert history.verify(InvoiceEvent).breaks == []
+    assert history.verify(type(rows[0])).breaks == []

@@ -191,9 +191,8 @@ def delete_draft(*, actor, structure, invoice_id: int) -> Invoice:
 def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
     """Dupliquer: a new draft with the same header and lines (and a temporary number)."""
     _require_issuer(actor, structure)
-    source = Invoice.objects.filter(pk=invoice_id, supplier=structure).first()
-    if source is None:
-        raise InvoiceError(_("Facture introuvable."))
+    # Locked: its action history is written, and invoice histories chain under the invoice's lock.
+    source = _lock(invoice_id, supplier=structure)
     data = {field: getattr(source, field) for field in HEADER_FIELDS if field != "number"}
     lines = [
         {
