@@ -129,12 +129,19 @@ def test_attachment_uploaded_through_the_service(stored, supplier, make_invoice,
     """An attachment is stored by the real service, its SHA-256 is that of the stored bytes, and the
     download view reads it back through the storage."""
     draft = make_invoice(send=False)
-    (attachment,) = invoice_services.add_attachments(
+    lines = [
+        {field: getattr(line, field) for field in ("designation", "quantity", "unit_price", "vat_rate")}
+        for line in draft.lines.all()
+    ]
+    invoice_services.save_draft(
         actor=supplier.gp,
         structure=supplier,
+        data={},
+        lines=lines,
         invoice_id=draft.pk,
         files=[SimpleUploadedFile("bon-de-livraison.pdf", PDF, content_type="application/pdf")],
     )
+    attachment = draft.attachments.get(kind=AttachmentKind.COMPLEMENTARY)
     assert attachment.file.name in stored.names()
     assert hashlib.sha256(stored.read(attachment.file.name)).hexdigest() == attachment.sha256
     client.force_login(supplier.gp)
