@@ -2,13 +2,16 @@
 status changes (from, to, transition, actor, structure, reason, payload), user actions (kind,
 actor) and events (label, who)."""
 
+import datetime
+
 import pytest
 
-from invoices import services
+from invoices import services, workflow
 from invoices.enums import AttachmentKind, InvoiceAction
 from invoices.enums import InvoiceStatus as S
 from invoices.workflow import InvalidTransition
 from structures import services as structure_services
+from tests.factories import PATHS, InvoiceFactory
 
 
 def histories(invoice):
@@ -71,6 +74,7 @@ def test_submitting_writes_its_change_and_queues_the_original_and_the_routing(
     assert len(callbacks) == 2
 
 
+@pytest.mark.documents
 def test_a_sent_invoice_is_generated_then_routed_by_the_system(make_invoice, supplier, recipient):
     invoice = make_invoice()
     original = invoice.attachments.get(kind=AttachmentKind.PRINCIPAL)
@@ -91,6 +95,7 @@ def test_routing_again_writes_nothing(make_invoice):
     assert histories(invoice) == before
 
 
+@pytest.mark.documents
 def test_routing_to_a_service_names_the_service(make_invoice, recipient, supplier):
     service = structure_services.create_service(
         actor=recipient.gp, structure_id=recipient.pk, code="TECH", libelle="Services techniques"
@@ -286,3 +291,33 @@ def test_downloading_is_a_user_action_and_an_event(make_invoice, recipient):
             ("Téléchargée par le destinataire", who),
         ],
     }
+
+
+@pytest.mark.parametrize("status", [S.MADE_AVAILABLE, S.COMPLETED, S.MANDATED])
+def test_the_factory_writes_what_the_services_write(make_invoice, supplier, recipient, status):
+    """InvoiceFactory stands for real invoices in most tests: its histories must be the services'."""
+    steps = PATHS[status][len(PATHS[S.MADE_AVAILABLE]) :]
+    real = make_invoice(invoice_date=datetime.date(2026, 11, 2))
+    for name in steps:
+        if name == "complete":
+            services.complete_invoice(actor=supplier.gp, structure=supplier, invoice_id=real.pk, comment="BL")
+        else:
+            services.process_invoice(
+                actor=recipient.gp,
+                structure=recipient,
+                invoice_id=real.pk,
+                transition=name,
+                reason="BL" if workflow.get(name).needs_reason else "",
+                mandate_number="M-1" if workflow.get(name).needs_mandate_number else "",
+            )
+    built = InvoiceFactory(
+        status=status,
+        supplier=supplier,
+        recipient=recipient,
+        created_by=supplier.gp,
+        mandate_number="M-1" if status == S.MANDATED else "",
+        history__reason="BL",
+    )
+    real.refresh_from_db()
+    assert histories(built) == histories(real)
+    assert (built.status, built.total_ttc) == (real.status, real.total_ttc)

@@ -264,6 +264,7 @@ def test_connected_home_counts_invoices_to_handle(client, make_invoice, recipien
     assert "1 facture rejetée, suspendue ou à recycler" in client.get("/").content.decode()
 
 
+@pytest.mark.documents
 def test_credit_note_is_sent_with_positive_amounts_and_its_origin(
     make_invoice, django_capture_on_commit_callbacks
 ):
