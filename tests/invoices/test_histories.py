@@ -321,3 +321,15 @@ def test_the_factory_writes_what_the_services_write(make_invoice, supplier, reci
     real.refresh_from_db()
     assert histories(built) == histories(real)
     assert (built.status, built.total_ttc) == (real.status, real.total_ttc)
+
+
+def test_each_row_is_dated_by_the_services_clock(make_invoice, recipient, time_machine):
+    invoice = make_invoice()
+    moment = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.UTC)
+    time_machine.move_to(moment, tick=False)
+    services.process_invoice(
+        actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject", reason="Doublon"
+    )
+    invoice.refresh_from_db()
+    change, action = invoice.status_changes.latest("pk"), invoice.user_actions.latest("pk")
+    assert change.created_at == action.created_at == invoice.status_changed_at == moment
