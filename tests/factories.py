@@ -128,7 +128,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     """An entered invoice in any status, with its lines, VAT lines and the three histories the
     services would have written along the workflow — but no PDF: its legal original is generated
     on first download (`services.ensure_original`). `InvoiceFactory(rejected=True)`;
-    `notify=True` also runs the notifications the services queue on each change."""
+    `history__notify=True` also runs the notifications the services queue on each change."""
 
     class Meta:
         model = Invoice
@@ -141,11 +141,10 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"FAC-{n:06d}")
     invoice_date = datetime.date(2026, 11, 2)
     payment_mode = PaymentMode.CHEQUE
+    mandate_number = factory.LazyAttribute(lambda o: "M-0001" if "mandate" in PATHS[o.status] else "")
 
     class Params:
-        recipient_actor = None  # defaults to the recipient's principal manager
-        reason = "Motif de test"
-        notify = False
+        draft = factory.Trait(status=InvoiceStatus.DRAFT)
         deleted = factory.Trait(status=InvoiceStatus.DELETED)
         deposited = factory.Trait(status=InvoiceStatus.DEPOSITED)
         routing = factory.Trait(status=InvoiceStatus.ROUTING)
@@ -241,7 +240,6 @@ def _write_histories(invoice, *, recipient_actor, reason, notify):
             payload = {"to": target}
             invoice.made_available_at = now
         if transition.needs_mandate_number:
-            invoice.mandate_number = invoice.mandate_number or "M-0001"
             payload = {"mandate_number": invoice.mandate_number}
         if name == "complete":
             payload = {"attachments": []}

@@ -293,6 +293,16 @@ def test_downloading_is_a_user_action_and_an_event(make_invoice, recipient):
     }
 
 
+@pytest.mark.parametrize("status", list(PATHS))
+def test_the_factory_follows_the_workflow_to_each_status(db, status):
+    invoice = InvoiceFactory(**{S(status).name.lower(): True})
+    rows = histories(invoice)["status"]
+    assert [row[2] for row in rows] == ["create", *PATHS[status]]
+    assert [row[1] for row in rows][-1] == invoice.status == status
+    assert all(previous[1] == row[0] for previous, row in zip(rows, rows[1:], strict=False))
+    assert not invoice.attachments.exists()  # no PDF rendered
+
+
 @pytest.mark.parametrize("status", [S.MADE_AVAILABLE, S.COMPLETED, S.MANDATED])
 def test_the_factory_writes_what_the_services_write(make_invoice, supplier, recipient, status):
     """InvoiceFactory stands for real invoices in most tests: its histories must be the services'."""
