@@ -12,6 +12,7 @@ from invoices import services as invoice_services
 from invoices.facturx import build_cii_xml
 from structures import services
 from structures.enums import IdentifierType, StructureKind
+from structures.models import Structure
 from tests.factories import INVOICE_LINES, InvoiceFactory, UserFactory, french_vat_number, valid_siret
 
 _counter = iter(range(500_000, 10_000_000))
@@ -189,6 +190,7 @@ def make_invoice(request, supplier, recipient, django_capture_on_commit_callback
                 made_available=True,
                 supplier=supplier,
                 created_by=supplier.gp,
+                recipient=Structure.objects.get(pk=values.pop("recipient_id")),
                 lines=lines,
                 history__notify=True,
                 **values,
