@@ -20,14 +20,20 @@ run: $(STAMP)
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py load_demo_data
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=choruspro.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One xdist worker per core (on 2 cores, 2 beat 3); one test database per worker
+# (test-db.sqlite3_gw0, test_<name>_gw0 on PostgreSQL), kept between runs (--reuse-db:
+# migrations still apply; --create-db starts afresh).
+PYTEST_WORKERS ?= auto
+
 test: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=choruspro.settings.test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --reuse-db $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 bench-annuaire: $(STAMP)
 	mkdir -p var

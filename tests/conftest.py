@@ -14,7 +14,8 @@ from invoices import documents
 from invoices import services as invoice_services
 from structures import services
 from structures.enums import IdentifierType, StructureKind
-from tests.factories import UserFactory, french_vat_number, valid_siret
+from structures.models import Structure
+from tests.factories import INVOICE_LINES, InvoiceFactory, UserFactory, french_vat_number, valid_siret
 
 _counter = iter(range(500_000, 10_000_000))
 
@@ -165,16 +166,16 @@ def recipient(make_structure):
     return structure
 
 
-LINES = [
-    {"designation": "Fenêtre", "quantity": "2", "unit_price": "450.00", "vat_rate": "20"},
-    {"designation": "Pose", "quantity": "3.5", "unit_price": "42.10", "discount": "5", "vat_rate": "10"},
-]
+LINES = INVOICE_LINES
 
 
 @pytest.fixture
-def make_invoice(supplier, recipient, django_capture_on_commit_callbacks):
-    """make_invoice(send=True) → an invoice from `supplier` to `recipient`, routed to
-    MISE_A_DISPOSITION by the (eager) worker task; send=False → a complete draft."""
+def make_invoice(request, supplier, recipient, django_capture_on_commit_callbacks):
+    """make_invoice(send=True) → an invoice from `supplier` to `recipient`, MISE_A_DISPOSITION,
+    with the histories and notifications of a real sending but no PDF (InvoiceFactory: the
+    original is generated on first download); in a test marked `documents`, sent by the real
+    services and routed by the (eager) worker tasks, which render its original. send=False →
+    a complete draft saved by the real service."""
     counter = iter(range(1, 10_000))
 
     def make(send=True, **data):
@@ -186,6 +187,16 @@ def make_invoice(supplier, recipient, django_capture_on_commit_callbacks):
         }
         values.update(data)
         lines = values.pop("lines", LINES)
+        if send and not request.node.get_closest_marker("documents"):
+            return InvoiceFactory(
+                made_available=True,
+                supplier=supplier,
+                created_by=supplier.gp,
+                recipient=Structure.objects.get(pk=values.pop("recipient_id")),
+                lines=lines,
+                history__notify=True,
+                **values,
+            )
         invoice = invoice_services.save_draft(actor=supplier.gp, structure=supplier, data=values, lines=lines)
         if send:
             with django_capture_on_commit_callbacks(execute=True):

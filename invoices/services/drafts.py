@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from invoices import computations, events, selectors, workflow
 from invoices.enums import CADRES_ALREADY_PAID, InvoiceAction
-from invoices.exceptions import InvoiceError, InvoiceNotAllowed, SubmissionRefused
+from invoices.exceptions import InvoiceNotAllowed, SubmissionRefused
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
 from invoices.services.core import _apply_transition, _can_write, _lock, _require_issuer
 from invoices.services.files import _add_files, _attach_principal, _check_files

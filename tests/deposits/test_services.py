@@ -268,7 +268,9 @@ def test_processing_again_creates_nothing_more(
     assert made.attempts == 2
 
 
-def test_a_stuck_deposit_can_be_retried(supplier, structured_invoice, django_capture_on_commit_callbacks):
+def test_a_stuck_deposit_can_be_retried(
+    supplier, structured_invoice, django_capture_on_commit_callbacks, time_machine
+):
     import datetime
 
     from django.utils import timezone
@@ -276,10 +278,7 @@ def test_a_stuck_deposit_can_be_retried(supplier, structured_invoice, django_cap
     made = deposit(supplier, "FX-30.pdf", structured_invoice("FX-30"))  # its task never ran
     with pytest.raises(DepositError):
         services.retry_deposit(actor=supplier.gp, structure=supplier, deposit_id=made.pk)
-    Deposit.objects.filter(pk=made.pk).update(
-        status_changed_at=timezone.now() - datetime.timedelta(minutes=11)
-    )
-    made.refresh_from_db()
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=11))
     assert services.is_stuck(made)
     with django_capture_on_commit_callbacks(execute=True):
         services.retry_deposit(actor=supplier.gp, structure=supplier, deposit_id=made.pk)

@@ -74,11 +74,12 @@ def test_second_person_is_told_the_invoice_changed(recipient_client, recipient, 
 def test_bulk_processing_reports_each_outcome(recipient_client, recipient, make_invoice, make_structure):
     first, second, paid = make_invoice(number="A-1"), make_invoice(number="B-2"), make_invoice(number="C-3")
     services.process_invoice(actor=recipient.gp, structure=recipient, invoice_id=paid.pk, transition="pay")
-    foreign = make_structure(UserFactory(), public=True)
+    # An invoice sent to another public structure is outside the recipient's scope.
+    foreign = make_invoice(number="D-4", recipient_id=make_structure(UserFactory(), public=True).pk)
     response = recipient_client.post(
         "/factures-recues/traiter/",
         {
-            "ids": [first.pk, second.pk, paid.pk, 999999],
+            "ids": [first.pk, second.pk, paid.pk, foreign.pk, 999999],
             "transition": "mandate",
             "mandate_number": "M-77",
             "next": "/factures-recues/rechercher/",
@@ -89,11 +90,13 @@ def test_bulk_processing_reports_each_outcome(recipient_client, recipient, make_
     assert "2 factures traitées : A-1, B-2." in text
     assert "Facture C-3 non traitée : son statut actuel ne permet pas cette action." in text
     assert "Facture 999999 non traitée : Facture introuvable." in text
+    assert f"Facture {foreign.pk} non traitée : Facture introuvable." in text
+    foreign.refresh_from_db()
+    assert (foreign.status, foreign.mandate_number) == (InvoiceStatus.MADE_AVAILABLE, "")
     first.refresh_from_db()
     assert (first.status, first.mandate_number) == (InvoiceStatus.MANDATED, "M-77")
     response = recipient_client.post("/factures-recues/traiter/", {"transition": "pay"}, follow=True)
     assert "Cochez au moins une facture." in response.content.decode()
-    assert foreign
 
 
 def test_downloading_the_original_marks_the_invoice_downloaded(recipient_client, make_invoice):

@@ -423,15 +423,14 @@ def test_user_without_the_space_gets_404(client, supplier):
 
 
 def test_returns_older_than_seven_days_must_be_acknowledged_before_a_new_invoice(
-    supplier_client, supplier, recipient, make_invoice
+    supplier_client, supplier, recipient, make_invoice, time_machine
 ):
     invoice = make_invoice()
     services.process_invoice(
         actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject", reason="Doublon"
     )
     assert supplier_client.get("/factures-emises/saisir/").status_code == 200
-    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
-    Invoice.objects.filter(pk=invoice.pk).update(status_changed_at=eight_days_ago)  # set-up: time has passed
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=8))
     for path in ("/factures-emises/saisir/", "/factures-emises/depot/"):
         response = supplier_client.get(path, follow=True)
         assert response.redirect_chain[-1][0] == "/factures-emises/"

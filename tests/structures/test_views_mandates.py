@@ -77,7 +77,10 @@ def test_list_shows_alert_without_active_mandate(client, gp):
     assert 'data-testid="no-active-mandate"' in content
 
 
-@pytest.mark.parametrize("token", ["nimportequoi", signing.dumps({"mandate": 1}, salt="autre-sel")])
+# Fixed ids: a signed token holds its timestamp, and xdist workers must collect the same names.
+@pytest.mark.parametrize(
+    "token", ["nimportequoi", signing.dumps({"mandate": 1}, salt="autre-sel")], ids=["junk", "other-salt"]
+)
 def test_bad_token(client, gp, token):
     client.force_login(gp)
     response = client.get(reverse("structures:mandate_sign", args=[token]))
