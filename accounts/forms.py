@@ -164,7 +164,7 @@ class StructureCreationForm(PortalForm):
         return cleaned
 
 
-class AttachmentRequestForm(PortalForm):
+class MembershipRequestForm(PortalForm):
     services = forms.MultipleChoiceField(
         label=_("Services"),
         required=False,
@@ -194,7 +194,7 @@ class CreationSpacesForm(PortalForm):
     )
 
 
-class AttachmentSpacesForm(PortalForm):
+class MembershipSpacesForm(PortalForm):
     wanted_spaces = forms.MultipleChoiceField(
         label=_("Espaces à demander au gestionnaire"), required=False, widget=forms.CheckboxSelectMultiple
     )

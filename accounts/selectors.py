@@ -22,7 +22,7 @@ def opened_structure_spaces(structure) -> list[str]:
 
 
 def active_structures_of(user):
-    """Structures the user may request space subscriptions for: their active attachments."""
+    """Structures the user may request space subscriptions for: their active memberships."""
     return Structure.objects.filter(
         memberships__user=user, memberships__status=MembershipStatus.ACTIVE
     ).order_by("raison_sociale")

@@ -17,7 +17,7 @@ from accounts.exceptions import AccountError, ActivationLinkExpired, ActivationL
 from accounts.models import User
 from structures import cache as structure_cache
 from structures import services as structure_services
-from structures.enums import MembershipStatus, Role, Space, StructureKind, StructureStatus
+from structures.enums import MembershipStatus, Role, StructureKind, StructureStatus
 from structures.models import Membership
 
 ACTIVATION_SALT = "accounts.activation"
@@ -110,10 +110,10 @@ def register_user(
     message: str = "",
     language: str = "fr",
 ) -> User:
-    """Creates a pending account, then creates its structure or requests attachment to one.
+    """Creates a pending account, then creates its structure or requests a membership of one (rattachement).
 
     Exactly one of `structure_data` (creation: the user becomes principal manager) and
-    `attach_structure_id` (attachment request) is given. Raises AccountError or StructureError.
+    `attach_structure_id` (membership request) is given. Raises AccountError or StructureError.
     """
     if (structure_data is None) == (attach_structure_id is None):
         raise ValueError("give either structure_data or attach_structure_id")
@@ -206,7 +206,3 @@ def deactivate_account(*, user: User) -> User:
     user.save(update_fields=["status"])
     structure_cache.forget_navigation(user.pk)
     return user
-
-
-# Spaces a new structure gets anyway; the sign-up only lets the user add the optional ones.
-OPTIONAL_CREATION_SPACES = (Space.FACTURES_TRAVAUX, Space.FACTURES_A_VALIDER)

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.exceptions import AccountError, ActivationLinkError
 from accounts.forms import (
-    AttachmentRequestForm,
-    AttachmentSpacesForm,
     CreationSpacesForm,
     DeactivateAccountForm,
+    MembershipRequestForm,
     MembershipSearchForm,
+    MembershipSpacesForm,
     PersonalInfoForm,
     PreferencesForm,
     ProfileForm,
@@ -140,7 +140,7 @@ def signup_structure(request):
     existing = _existing_structure(data)
     if existing is not None:
         services_ = selectors.active_services(existing)
-        form = AttachmentRequestForm(_post(request), services=services_, initial=data.get("attach"))
+        form = MembershipRequestForm(_post(request), services=services_, initial=data.get("attach"))
         template = "accounts/signup/attach.html"
         context = _step_context(3, form=form, structure=existing)
         if request.method == "POST" and form.is_valid():
@@ -185,7 +185,7 @@ def signup_spaces(request):
         opened = selectors.opened_structure_spaces(existing)
         granted = [s for s in opened if s in SELF_SERVICE_SPACES and s != Space.MON_COMPTE]
         requestable = [s for s in opened if s not in SELF_SERVICE_SPACES and s not in MANAGER_SPACES]
-        form = AttachmentSpacesForm(_post(request), spaces=requestable)
+        form = MembershipSpacesForm(_post(request), spaces=requestable)
         context = _step_context(
             4, form=form, structure=existing, granted_spaces=[Space(s).label for s in granted]
         )
@@ -211,7 +211,7 @@ def signup_spaces(request):
     if attaching:
         wanted = form.cleaned_data.get("wanted_spaces", [])
         if wanted:
-            # Subscriptions need an active attachment: the wanted spaces travel with the request so
+            # Subscriptions need an active membership: the wanted spaces travel with the request so
             # the manager can subscribe the user when approving it.
             wanted_labels = ", ".join(str(Space(s).label) for s in wanted)
             wanted_line = _("Espaces souhaités : %(spaces)s") % {"spaces": wanted_labels}
@@ -389,7 +389,7 @@ def request_membership(request):
     search_form = MembershipSearchForm(request.GET if request.GET.keys() - {"structure"} else None)
     results = None
     if search_form.is_bound and search_form.is_valid():
-        results = structure_selectors.structures_for_attachment_search(
+        results = structure_selectors.structures_for_membership_search(
             identifier=search_form.cleaned_data["identifier"],
             raison_sociale=search_form.cleaned_data["raison_sociale"],
         ).active()[:50]
@@ -401,7 +401,7 @@ def request_membership(request):
         if pk is None:
             raise Http404
         structure = get_object_or_404(Structure.objects.active(), pk=pk)
-        form = AttachmentRequestForm(_post(request), services=selectors.active_services(structure))
+        form = MembershipRequestForm(_post(request), services=selectors.active_services(structure))
     context = {"search_form": search_form, "results": results, "structure": structure, "form": form}
     if request.method == "POST":
         if form is None:

@@ -133,7 +133,6 @@ class InvoiceAction(models.TextChoices):
     SUBMIT = "VALIDER_ENVOYER", _("Validation et envoi")
     DUPLICATE = "DUPLIQUER", _("Duplication")
     DELETE = "SUPPRIMER", _("Suppression")
-    ROUTE = "ACHEMINER", _("Acheminement")
     PROCESS = "TRAITER", _("Traitement")
     RECYCLE = "RECYCLER", _("Recyclage")
     COMPLETE = "COMPLETER", _("Complément")

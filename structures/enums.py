@@ -50,7 +50,7 @@ MANAGER_ROLES = frozenset({Role.PRINCIPAL_MANAGER, Role.SECONDARY_MANAGER})
 
 
 class MembershipStatus(models.TextChoices):
-    """Status of an attachment (rattachement) of a user to a structure (domain §6.3)."""
+    """Status of a membership (rattachement) of a user to a structure (domain §6.3)."""
 
     PENDING = "EN_COURS_DE_VALIDATION", _("En cours de validation")
     ACTIVE = "ACTIF", _("Actif")

@@ -27,10 +27,6 @@ def is_manager(user, structure) -> bool:
     return role_in(user, structure) in MANAGER_ROLES
 
 
-def is_principal_manager(user, structure) -> bool:
-    return role_in(user, structure) == Role.PRINCIPAL_MANAGER
-
-
 def structure_abilities(user, structure) -> dict[str, bool]:
     """What the user may do on the structure; templates read it, services check it again."""
     role = role_in(user, structure)

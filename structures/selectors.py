@@ -38,7 +38,7 @@ SPACE_MENU_ORDER = (
 
 
 def active_memberships(user):
-    """The user's active attachments; an inactivated structure stays listed (read only)."""
+    """The user's active memberships; an inactivated structure stays listed (read only)."""
     return (
         Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
         .select_related("structure")
@@ -47,7 +47,7 @@ def active_memberships(user):
 
 
 def memberships_of(user):
-    """Every attachment of the user, whatever its status (Mon compte)."""
+    """Every membership of the user, whatever its status (Mon compte)."""
     return (
         Membership.objects.filter(user=user)
         .select_related("structure")
@@ -128,7 +128,7 @@ def managed_structures(user):
 
 
 def active_membership(user, structure) -> Membership | None:
-    """The user's active attachment to the structure (a Structure or its id), if any."""
+    """The user's active membership of the structure (a Structure or its id), if any."""
     return Membership.objects.filter(user=user, structure=structure, status=MembershipStatus.ACTIVE).first()
 
 
@@ -195,8 +195,8 @@ def principal_manager(structure):
     )
 
 
-def structures_for_attachment_search(*, identifier="", raison_sociale=""):
-    """Attachment search (domain §6.3, W31): part of the identifier (≥ 3 chars) or the exact name."""
+def structures_for_membership_search(*, identifier="", raison_sociale=""):
+    """Membership search (domain §6.3, W31): part of the identifier (≥ 3 chars) or the exact name."""
     query = Q()
     if identifier:
         query &= Q(identifier__icontains=identifier.replace(" ", ""))

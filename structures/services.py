@@ -1,4 +1,4 @@
-"""Every write on structures, attachments, subscriptions, bank details and mandates.
+"""Every write on structures, memberships, subscriptions, bank details and mandates.
 
 Each service is atomic, locks the rows it changes, checks the actor's role for the structure,
 writes an AuditLog row in the same transaction, and queues e-mails after commit.
@@ -341,7 +341,7 @@ def set_bank_account_status(*, actor, structure_id: int, bank_account_id: int, s
     return account
 
 
-# --- Attachments (rattachements) --------------------------------------------------------------
+# --- Memberships (rattachements) --------------------------------------------------------------
 
 
 @transaction.atomic
@@ -510,7 +510,7 @@ def set_member_role(*, actor, structure_id: int, membership_id: int, role: str) 
 
 @transaction.atomic
 def set_member_status(*, actor, structure_id: int, membership_id: int, active: bool) -> Membership:
-    """Deactivates or reactivates a user's attachment."""
+    """Deactivates or reactivates a user's membership."""
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
@@ -579,7 +579,7 @@ def transfer_principal_role(*, actor, structure_id: int, membership_id: int) -> 
 
 @transaction.atomic
 def duplicate_rights(*, actor, source_user, target_user, structure_ids) -> int:
-    """Copies the source user's attachments (services included) and subscriptions onto the
+    """Copies the source user's memberships (services included) and subscriptions onto the
     target user, for the structures the actor manages (domain §6.5). Returns the copies made."""
     if source_user.pk == target_user.pk:
         raise StructureError(_("Choisissez deux utilisateurs différents."))

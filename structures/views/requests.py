@@ -1,4 +1,4 @@
-"""Home of the space and the pending attachment / subscription requests (domain §6.2 A, B)."""
+"""Home of the space and the pending membership (rattachement) / subscription requests (domain §6.2 A, B)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

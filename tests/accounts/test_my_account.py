@@ -191,7 +191,7 @@ class TestSubscriptions:
         assert "pas ouvert sur la structure" in response.content.decode()
 
     def test_structure_user_is_not_in_is_refused(self, client, manager):
-        """Scoping: the structure must be one of the user's active attachments."""
+        """Scoping: the structure must be one of the user's active memberships."""
         outsider = UserFactory()
         MembershipFactory(user=outsider, structure=StructureFactory())
         client.force_login(outsider)

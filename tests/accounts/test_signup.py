@@ -189,11 +189,11 @@ class TestCreationPath:
         assert OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_RECUES).exists()
 
 
-class TestAttachmentPath:
-    def test_existing_structure_offers_attachment_and_mails_managers(
+class TestMembershipPath:
+    def test_existing_structure_offers_membership_and_mails_managers(
         self, client, manager, django_capture_on_commit_callbacks
     ):
-        """An existing identifier leads to an attachment request; the managers are told by mail."""
+        """An existing identifier leads to a membership request; the managers are told by mail."""
         structure = manager.structure
         service = StructureServiceFactory(structure=structure, code="COMPTA")
         through_step2(client, identifier=structure.identifier)

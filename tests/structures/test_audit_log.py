@@ -319,7 +319,7 @@ def test_sign_up_creating_a_structure(audit):
     ]
 
 
-def test_sign_up_requesting_an_attachment(gp, structure, audit):
+def test_sign_up_requesting_a_membership(gp, structure, audit):
     user = account_services.register_user(
         email="candidat@exemple.fr", personal={"nom": "Durand"}, attach_structure_id=structure.pk
     )
@@ -327,7 +327,7 @@ def test_sign_up_requesting_an_attachment(gp, structure, audit):
 
 
 def test_invitation_by_a_manager(gp, structure, audit):
-    user = account_services.invite_user(
+    user = services.invite_user(
         actor=gp,
         structure_id=structure.pk,
         email="collegue@exemple.fr",

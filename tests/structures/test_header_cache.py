@@ -111,7 +111,7 @@ def test_a_decided_subscription_opens_the_space(client, make_structure):
     assert "Factures reçues" in _menu(client)
 
 
-def test_an_approved_attachment_adds_the_structure_to_the_switcher(client, gp, other_gp):
+def test_an_approved_membership_adds_the_structure_to_the_switcher(client, gp, other_gp):
     user = other_gp
     client.force_login(user)
     assert _switcher(client) == ["Autre Structure"]

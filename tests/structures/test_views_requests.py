@@ -1,4 +1,4 @@
-"""Pending attachment and subscription requests: one by one or in bulk, each decision e-mailed."""
+"""Pending membership and subscription requests: one by one or in bulk, each decision e-mailed."""
 
 import pytest
 from django.core import mail
