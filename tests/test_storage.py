@@ -152,6 +152,7 @@ def test_attachment_uploaded_through_the_service(stored, supplier, make_invoice,
     assert b"".join(response.streaming_content) == PDF
 
 
+@pytest.mark.documents  # the generated original and its event
 def test_generated_original_is_stored_once_and_downloaded(stored, supplier, make_invoice, client):
     """Sending generates the original in the storage; asking again returns the same file."""
     invoice = make_invoice()
@@ -168,6 +169,7 @@ def test_generated_original_is_stored_once_and_downloaded(stored, supplier, make
         assert b"".join(response.streaming_content) == handle.read() == data
 
 
+@pytest.mark.documents  # the generated original and its event
 def test_missing_stored_file_is_a_404(stored, supplier, make_invoice, client):
     invoice = make_invoice()
     original = invoice.attachments.get(kind=AttachmentKind.PRINCIPAL)
