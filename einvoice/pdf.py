@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -48,11 +49,17 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise ExtractionError("corrupt_pdf", "Ce PDF est endommagé et ne peut pas être lu.") from error
 
 
+# What pypdf raises on a malformed file besides its own errors: a broken stream, a missing key, a
+# filter it does not implement, a null object where a dictionary is expected.
+_PYPDF_ERRORS = (ValueError, KeyError, TypeError, AttributeError, OSError, NotImplementedError, zlib.error)
+
+
 def embedded_xml(data: bytes) -> tuple[str, bytes] | None:
     """The invoice XML a Factur-X/ZUGFeRD PDF carries, read without any XML parser."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
+    errors = (PyPdfError, *_PYPDF_ERRORS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # malformed PDFs make pypdf warn at every object
         try:
@@ -60,16 +67,17 @@ def embedded_xml(data: bytes) -> tuple[str, bytes] | None:
             if reader.is_encrypted:
                 reader.decrypt("")
             attachments = list(reader.attachment_list)
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, NotImplementedError):
+        except errors:
             return None
         for attachment in attachments:
-            if (attachment.name or "").lower() in EMBEDDED_NAMES:
-                try:
-                    content = attachment.content
-                except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-                    continue
-                if content:
-                    return attachment.name, content
+            # A malformed attachment is skipped like a missing one.
+            try:
+                name = attachment.name or ""
+                content = attachment.content if name.lower() in EMBEDDED_NAMES else None
+            except errors:
+                continue
+            if content:
+                return name, content
     return None
 
 
@@ -117,14 +125,14 @@ def read_lines(document: pdfium.PdfDocument) -> tuple[list[Line], int]:
     pages have text at all."""
     lines, with_text = [], 0
     for index in pages_to_read(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        segments = []
-        for number in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(number)
-            text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
-            if text:
-                segments.append(Segment(text, left, right, top))
+        try:
+            segments = _page_segments(document, index)
+        except pdfium.PdfiumError as error:
+            raise ExtractionError(
+                "corrupt_pdf",
+                f"La page {index + 1} de ce PDF est endommagée et ne peut pas être lue : "
+                "exportez-le de nouveau et déposez-le.",
+            ) from error
         if sum(len(segment.text) for segment in segments) >= 20:
             with_text += 1
         page_lines: list[Line] = []
@@ -143,9 +151,25 @@ def read_lines(document: pdfium.PdfDocument) -> tuple[list[Line], int]:
             line.text = " ".join(parts)
             line.norm = _normalise(line.text)
         lines.extend(page_lines)
-        textpage.close()
-        page.close()
     return lines, with_text
+
+
+def _page_segments(document: pdfium.PdfDocument, index: int) -> list[Segment]:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            segments = []
+            for number in range(textpage.count_rects()):
+                left, bottom, right, top = textpage.get_rect(number)
+                text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
+                if text:
+                    segments.append(Segment(text, left, right, top))
+            return segments
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 # --- Values ------------------------------------------------------------------------------------

@@ -210,13 +210,27 @@ def _text(node, path, namespaces) -> str | None:
     return value or None
 
 
+# No invoice amount comes near this; beyond it a value is a forgery meant to overflow the sums.
+MAX_AMOUNT = Decimal("1e15")
+
+
 def _amount(value) -> Decimal | None:
+    """Every amount of the file goes through here. Unparseable text reads as absent; a number that
+    parses but is no amount (exponent, NaN, Infinity, absurd size) refuses the file, since
+    `Decimal` would accept it and fail later in a sum or a rounding."""
     if value is None:
         return None
+    text = value.strip().replace(",", ".")
     try:
-        return Decimal(value.replace(",", "."))
+        amount = Decimal(text)
     except InvalidOperation:
         return None
+    if "e" in text.lower() or not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        raise ExtractionError(
+            "invalid_amount",
+            f"Le montant « {text[:40]} » n'est pas un montant valide : il est refusé.",
+        )
+    return amount
 
 
 def _money(value) -> Decimal | None:
