@@ -5,7 +5,9 @@ refused. Pure functions: no Django."""
 import io
 import posixpath
 import tarfile
+import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 MAX_LOT_SIZE = 30 * 1024 * 1024  # the compressed file (Chorus Pro's limit for a lot)
@@ -15,6 +17,19 @@ MAX_RATIO = 100  # decompressed / compressed, for the whole lot
 MAX_MEMBERS = 2000
 ACCEPTED_EXTENSIONS = (".pdf", ".xml")
 ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz", ".tar", ".gz", ".7z", ".rar")
+# Bidirectional controls make a name display as another one in the report (« fdp.xml » for
+# « lmx.pdf » reversed).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a damaged member raises while it is inflated or read.
+READ_ERRORS = (
+    zipfile.BadZipFile,
+    tarfile.TarError,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+)
 
 
 class LotError(Exception):
@@ -42,8 +57,20 @@ def lot_kind(data: bytes) -> str | None:
     return None
 
 
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
+
+
 def _check_name(name: str) -> str:
-    """The member's path, normalised; a path that climbs out or is absolute refuses the lot."""
+    """The member's path, normalised; a path that climbs out or is absolute, or a name with control
+    characters (NUL, bidirectional controls) that no user types, refuses the lot."""
+    shown = "".join("?" if _is_control(char) else char for char in name)
+    if shown != name:
+        raise LotError(
+            "control_characters",
+            f"Le lot contient un nom de fichier avec des caractères de contrôle : « {shown[:100]} ». "
+            "Il est refusé.",
+        )
     name = name.replace("\\", "/")
     normalised = posixpath.normpath(name)
     if (
@@ -119,7 +146,7 @@ def _read_zip(data: bytes) -> list[Member]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except READ_ERRORS as error:
         raise LotError("corrupt_archive", f"L'archive .zip est illisible ({error}).") from error
     if len(infos) > MAX_MEMBERS:
         raise LotError("too_many_members", f"Un lot ne peut pas contenir plus de {MAX_MEMBERS} fichiers.")
@@ -139,7 +166,7 @@ def _read_zip(data: bytes) -> list[Member]:
         try:
             with archive.open(info) as handle:
                 content = budget.read(handle)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        except READ_ERRORS as error:
             members.append(Member(name, None, f"Fichier illisible dans l'archive ({error})."))
             continue
         if content is None:
@@ -181,6 +208,6 @@ def _read_tar(data: bytes) -> list[Member]:
                 members.append(Member(name, content))
     except LotError:
         raise
-    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+    except READ_ERRORS as error:
         raise LotError("corrupt_archive", f"L'archive .tar.gz est illisible ({error}).") from error
     return members
