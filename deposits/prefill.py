@@ -133,8 +133,19 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
 
 def _supplier(fields, structure, structured, out):
     """The file must come from the structure that deposits it."""
+    if structure.identifier_type != IdentifierType.SIRET:
+        return
     found = _digits(fields.get("supplier_identifier"))
-    if not found or structure.identifier_type != IdentifierType.SIRET:
+    vat_number = (fields.get("supplier_vat_number") or "").upper()
+    if not found and vat_number.startswith("FR"):
+        found = _digits(vat_number[4:])  # FR, two check characters, then the SIREN
+    if not found:
+        # Unchecked, a file without a seller identifier could be anyone's invoice.
+        message = _(
+            "Le fichier ne donne pas l'identifiant (SIRET, SIREN ou TVA) de son émetteur : "
+            "rien ne montre qu'il est émis par votre structure (%(own)s)."
+        ) % {"own": structure.identifier}
+        (out.blocking if structured else out.warnings).append(message)
         return
     if found not in (structure.identifier, structure.identifier[:9]):
         message = _("Le fichier est émis par l'identifiant %(found)s, pas par votre structure (%(own)s).") % {

@@ -2,6 +2,7 @@
 row; processing is a worker task that may be delivered twice: each file is read once, under a
 row lock, and creates at most one invoice."""
 
+import codecs
 import datetime
 import hashlib
 import logging
@@ -56,8 +57,25 @@ def _queue(deposit_id: int) -> None:
 # --- Deposit ------------------------------------------------------------------------------------
 
 
+# Longest first: the UTF-32 LE mark starts like the UTF-16 LE one.
+_XML_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def _is_xml(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+    """Starts with `<` once its byte order mark (any Unicode encoding the reader supports) and
+    leading blank lines are skipped."""
+    encoding = "utf-8"
+    for bom, name in _XML_BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], name
+            break
+    return data[:1024].decode(encoding, errors="ignore").lstrip()[:1] == "<"
 
 
 def upload_problem(*, kind: str, declared_format: str, name: str, data: bytes) -> str | None:

@@ -22,8 +22,9 @@ __all__ = ["ExtractionError", "ExtractionResult", "Finding", "ValidationReport",
 def _kind(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
-    head = data[:4].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # Blank lines may come before the XML; UTF-16 and UTF-32 start with their byte order mark.
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return "xml"
     return None
 
