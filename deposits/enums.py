@@ -40,9 +40,14 @@ class FluxStatus(models.TextChoices):
     PARTIALLY_INTEGRATED = "IN_INTEGRE_PARTIEL", _("Intégré partiellement")
     # Refused as a whole (unreadable file, nothing integrated).
     REJECTED = "IN_REJETE", _("Rejeté")
+    # Its processing failed on an unforeseen error as many times as allowed: the operators are
+    # alerted; nothing is retried any more.
+    TECHNICAL_ERROR = "IN_ERREUR_TECHNIQUE", _("Erreur technique")
 
 
-FINISHED = frozenset({FluxStatus.INTEGRATED, FluxStatus.PARTIALLY_INTEGRATED, FluxStatus.REJECTED})
+FINISHED = frozenset(
+    {FluxStatus.INTEGRATED, FluxStatus.PARTIALLY_INTEGRATED, FluxStatus.REJECTED, FluxStatus.TECHNICAL_ERROR}
+)
 
 
 class ItemOutcome(models.TextChoices):

@@ -10,7 +10,8 @@ import os
 import socket
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.mail import mail_admins
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,8 +69,8 @@ _XML_BOMS = (
 
 
 def _is_xml(data: bytes) -> bool:
-    """Starts with `<` once its byte order mark (any Unicode encoding the reader supports) and
-    leading blank lines are skipped."""
+    """Starts with `<` once its byte order mark (UTF-8, UTF-16 or UTF-32) and leading blank lines
+    are skipped."""
     encoding = "utf-8"
     for bom, name in _XML_BOMS:
         if data.startswith(bom):
@@ -374,8 +375,9 @@ def _make_draft(item: DepositItem, result, data: bytes) -> None:
     try:
         with transaction.atomic():
             invoice = invoice_services.create_deposited_draft(**arguments)
-    except SubmissionRefused:
-        # The number is already used by another invoice of the structure: most likely this one.
+    except (SubmissionRefused, IntegrityError):
+        # The number is already used by another invoice of the structure: most likely this one
+        # (the database refuses it when another worker took the number since the check).
         messages.append(
             _(
                 "Le numéro %(number)s est déjà utilisé par une autre facture de votre structure : "
@@ -429,6 +431,15 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
     except SubmissionRefused as refused:
         reasons = [message for messages in refused.errors.values() for message in messages]
         _close(item, ItemOutcome.REJECTED, " ".join(dict.fromkeys(filled.warnings + reasons)))
+        return
+    except IntegrityError:
+        # Another worker took the number since it was checked: the same invoice twice in the lot.
+        _close(
+            item,
+            ItemOutcome.REJECTED,
+            _("Le numéro %(number)s est déjà utilisé par une autre facture de votre structure.")
+            % {"number": filled.data.get("number")},
+        )
         return
     except InvoiceError as error:
         _close(item, ItemOutcome.REJECTED, str(error))
@@ -498,12 +509,66 @@ def retry_deposit(*, actor, structure, deposit_id: int) -> Deposit:
 
 
 def requeue_stuck_deposits() -> int:
-    """Beat: deposits whose worker was lost are queued again without waiting for a user."""
+    """Beat: deposits whose worker was lost are queued again without waiting for a user, until
+    `MAX_ATTEMPTS` processings; then given up."""
     stuck = [deposit.pk for deposit in Deposit.objects.filter(status__in=workflow.OPEN) if is_stuck(deposit)]
     for deposit_id in stuck:
         with transaction.atomic():
             deposit = Deposit.objects.select_for_update(of=("self",)).get(pk=deposit_id)
-            if is_stuck(deposit):
+            if not is_stuck(deposit):
+                continue
+            if not workflow.is_processing(deposit.status):
+                # Its task was never taken: this round counts as well (a started one counted itself).
+                deposit.attempts += 1
+                deposit.save(update_fields=["attempts"])
+            if deposit.attempts >= workflow.MAX_ATTEMPTS:
+                _give_up(deposit)
+            else:
                 _set_status(deposit, "retry", _("Relancé automatiquement"))
                 _queue(deposit.pk)
     return len(stuck)
+
+
+def fail_deposit(*, deposit_id: int) -> Deposit | None:
+    """An unforeseen error stopped the processing (logged with its traceback by the task): the
+    deposit is processed again at once, or given up once it has been started `MAX_ATTEMPTS` times."""
+    with transaction.atomic():
+        deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
+        if deposit is None or workflow.is_finished(deposit.status):
+            return deposit
+        if deposit.attempts >= workflow.MAX_ATTEMPTS:
+            _give_up(deposit)
+        else:
+            _set_status(deposit, "retry", _("Erreur technique : nouveau traitement"))
+            _queue(deposit.pk)
+    return deposit
+
+
+def fail_deposit_item(*, item_id: int) -> None:
+    """A file of a lot failed on an unforeseen error: its deposit is processed again (what was done
+    stays done), within the same cap."""
+    deposit_id = DepositItem.objects.filter(pk=item_id).values_list("deposit_id", flat=True).first()
+    if deposit_id is not None:
+        fail_deposit(deposit_id=deposit_id)
+
+
+def _give_up(deposit: Deposit) -> None:
+    """Final state « erreur technique »: the files not read yet are reported with the reason, and
+    the operators alerted, since only they can tell what broke."""
+    message = _(
+        "Erreur technique : ce dépôt n'a pas pu être traité après %(count)d tentatives. "
+        "L'équipe technique est prévenue ; vous pouvez déposer le fichier de nouveau."
+    ) % {"count": deposit.attempts}
+    deposit.items.filter(outcome=ItemOutcome.PENDING).update(
+        outcome=ItemOutcome.REJECTED, message=message, processed_at=timezone.now()
+    )
+    deposit.error = message
+    deposit.save(update_fields=["error"])
+    _set_status(deposit, "fail", message)
+    logger.error("Deposit %s given up after %d attempts", deposit.number, deposit.attempts)
+    subject = f"Dépôt {deposit.number} en erreur technique"
+    body = (
+        f"Le dépôt {deposit.number} (structure {deposit.structure_id}, fichier « {deposit.file_name} ») "
+        f"a échoué {deposit.attempts} fois : voir les journaux du worker."
+    )
+    transaction.on_commit(lambda: mail_admins(subject, body, fail_silently=True))

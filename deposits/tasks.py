@@ -1,18 +1,32 @@
+import logging
+
 from celery import shared_task
 
+logger = logging.getLogger(__name__)
 
+
+# Expected failures end in a rejected state inside the services; anything else is caught here, so
+# that no deposit is left in processing: it is retried, then given up (deposits.services).
 @shared_task(acks_late=True)
 def process_deposit_task(deposit_id: int) -> None:
-    from deposits.services import process_deposit
+    from deposits.services import fail_deposit, process_deposit
 
-    process_deposit(deposit_id=deposit_id)
+    try:
+        process_deposit(deposit_id=deposit_id)
+    except Exception:
+        logger.exception("Deposit %s: processing failed", deposit_id)
+        fail_deposit(deposit_id=deposit_id)
 
 
 @shared_task(acks_late=True)
 def process_deposit_item_task(item_id: int) -> None:
-    from deposits.services import process_lot_item
+    from deposits.services import fail_deposit_item, process_lot_item
 
-    process_lot_item(item_id=item_id)
+    try:
+        process_lot_item(item_id=item_id)
+    except Exception:
+        logger.exception("Deposit item %s: processing failed", item_id)
+        fail_deposit_item(item_id=item_id)
 
 
 @shared_task(acks_late=True)

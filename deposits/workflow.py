@@ -19,7 +19,9 @@ OPEN = frozenset(set(S) - FINISHED)
 # The state a new deposit starts in.
 INITIAL = S.RECEIVED
 # Rejected deposits do not count when a file is deposited again (duplicate warning).
-IGNORED_AS_DUPLICATE = frozenset({S.REJECTED})
+IGNORED_AS_DUPLICATE = frozenset({S.REJECTED, S.TECHNICAL_ERROR})
+# Processings started (worker lost or unforeseen error) before a deposit is given up.
+MAX_ATTEMPTS = 3
 
 TRANSITIONS = (
     # A worker takes the deposit (first time, or again after its worker was lost).
@@ -29,6 +31,8 @@ TRANSITIONS = (
     Transition("reject", OPEN, S.REJECTED),
     # Relancer: a deposit whose worker was lost waits to be processed again.
     Transition("retry", OPEN, S.WAITING_RETRY),
+    # Failed `MAX_ATTEMPTS` times on an unforeseen error: given up, the operators are alerted.
+    Transition("fail", OPEN, S.TECHNICAL_ERROR),
 )
 BY_NAME = {t.name: t for t in TRANSITIONS}
 assert len(BY_NAME) == len(TRANSITIONS)
@@ -54,7 +58,12 @@ def is_processing(status: str) -> bool:
     return status == S.PROCESSING
 
 
-_BADGES = {S.INTEGRATED: "success", S.REJECTED: "error", S.PARTIALLY_INTEGRATED: "warning"}
+_BADGES = {
+    S.INTEGRATED: "success",
+    S.REJECTED: "error",
+    S.TECHNICAL_ERROR: "error",
+    S.PARTIALLY_INTEGRATED: "warning",
+}
 
 
 def badge(status: str) -> str:
