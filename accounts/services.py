@@ -124,7 +124,9 @@ def register_user(
     values.setdefault("language", language)
     user = User.objects.create_user(email, status=UserStatus.PENDING_ACTIVATION, **values)
     if structure_data is not None:
-        structure = structure_services.create_structure(actor=user, data=structure_data, kind=kind)
+        structure = structure_services.create_structure(
+            actor=user, data=structure_data, kind=kind, created_by_signup=True
+        )
         for space in extra_spaces:
             structure_services.open_space(actor=user, structure_id=structure.pk, space=space)
     else:

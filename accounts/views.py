@@ -37,13 +37,11 @@ from choruspro.forms import object_id
 from structures import selectors as structure_selectors
 from structures import services as structure_services
 from structures.enums import (
-    DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
     MANAGER_SPACES,
     SELF_SERVICE_SPACES,
     IdentifierType,
     Space,
-    StructureKind,
     SubscriptionStatus,
 )
 from structures.exceptions import StructureError
@@ -191,10 +189,8 @@ def signup_spaces(request):
         )
         template = "accounts/signup/spaces_attach.html"
     else:
-        kind = data["structure"]["kind"]
-        defaults = DEFAULT_PUBLIC_SPACES if kind == StructureKind.PUBLIC else DEFAULT_SPACES
         form = CreationSpacesForm(_post(request))
-        context = _step_context(4, form=form, default_spaces=[Space(s).label for s in defaults])
+        context = _step_context(4, form=form, default_spaces=[Space(s).label for s in DEFAULT_SPACES])
         template = "accounts/signup/spaces_create.html"
 
     if request.method != "POST":
@@ -205,7 +201,6 @@ def signup_spaces(request):
         return response
     identity, personal = data["identity"], data["personal"]
     structure_data = None
-    kind = StructureKind.PRIVATE
     attach = data.get("attach", {})
     message = attach.get("message", "")
     if attaching:
@@ -222,13 +217,11 @@ def signup_spaces(request):
             "identifier_type": identity["identifier_type"],
             "identifier": identity["identifier"],
         }
-        kind = structure_data.pop("kind")
     try:
         user = services.register_user(
             email=identity["email"],
             personal=personal,
             structure_data=structure_data,
-            kind=kind,
             extra_spaces=form.cleaned_data.get("extra_spaces", []),
             attach_structure_id=existing.pk if attaching else None,
             service_ids=[int(pk) for pk in attach.get("services", [])],

@@ -27,7 +27,6 @@ STRUCTURE = {
     "raison_sociale": "Chorus Société",
     "libelle": "",
     "email": "contact@chorus-societe.fr",
-    "kind": StructureKind.PRIVATE,
     "adresse": "12 rue Alphonse Guerin",
     "code_postal": "38110",
     "ville": "La Tour du Pin",
@@ -176,17 +175,35 @@ class TestCreationPath:
         assert "simon@exemple.fr" in done.content.decode()
         assert "Renvoyer le lien" in done.content.decode()
 
-    def test_public_structure_gets_factures_recues(self, client):
+    def test_sign_up_creates_a_private_structure_only(self, client):
+        """Public structures come from the annuaire: a kind posted anyway is ignored."""
         through_step2(client)
+        response = client.get(reverse("accounts:signup_structure"))
+        assert "Structure publique" not in response.content.decode()
         client.post(
             reverse("accounts:signup_structure"),
             {**STRUCTURE, "kind": StructureKind.PUBLIC, "code_service_required": "on"},
         )
         client.post(reverse("accounts:signup_spaces"), {})
         structure = Structure.objects.get(identifier=SIRET)
-        assert structure.kind == StructureKind.PUBLIC
-        assert structure.code_service_required
-        assert OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_RECUES).exists()
+        assert structure.kind == StructureKind.PRIVATE
+        assert structure.created_by_signup
+        assert not structure.code_service_required
+        assert not OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_RECUES).exists()
+
+    def test_service_refuses_a_public_structure(self):
+        from accounts import services
+        from structures.exceptions import StructureError
+
+        with pytest.raises(StructureError, match="structure publique ne peut pas être créée"):
+            services.register_user(
+                email="mairie@exemple.fr",
+                personal={"nom": "Martin"},
+                structure_data={"identifier_type": "SIRET", "identifier": SIRET, "raison_sociale": "Mairie"},
+                kind=StructureKind.PUBLIC,
+            )
+        assert not User.objects.filter(email="mairie@exemple.fr").exists()
+        assert not Structure.objects.filter(identifier=SIRET).exists()
 
 
 class TestMembershipPath:
@@ -215,6 +232,19 @@ class TestMembershipPath:
         recipients = {tuple(m.to) for m in mail.outbox}
         assert (manager.notification_email,) in recipients
         assert ("simon@exemple.fr",) in recipients
+
+    def test_public_structure_identifier_is_a_membership_request(self, client, make_structure):
+        public = make_structure(public=True)
+        through_step2(client, identifier=public.identifier)
+        response = client.get(reverse("accounts:signup_structure"))
+        assert public.raison_sociale in response.content.decode()
+        assert client.post(reverse("accounts:signup_structure"), {"message": ""}).status_code == 302
+        client.post(reverse("accounts:signup_spaces"), {})
+        membership = Membership.objects.get(user__email="simon@exemple.fr")
+        assert (membership.structure, membership.status) == (public, MembershipStatus.PENDING)
+        assert not Membership.objects.filter(
+            user__email="simon@exemple.fr", status=MembershipStatus.ACTIVE
+        ).exists()
 
     def test_wanted_spaces_travel_with_the_request(self, client, manager):
         from structures import services
