@@ -11,7 +11,9 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -95,6 +97,24 @@ def _signup_redirect_if_anonymous_only(request):
         messages.info(request, _("Vous êtes déjà connecté : demandez un rattachement depuis Mon compte."))
         return redirect("accounts:my_account")
     return None
+
+
+# --- Administration log-in --------------------------------------------------------------------
+
+
+def admin_login(request):
+    """/admin/login/ checks a password alone: the staff log in through allauth (second factor, limits).
+
+    Any method is answered by a redirect, so a password posted here is never checked.
+    """
+    if request.user.is_authenticated:
+        # allauth would send a logged-in user straight back to `next`: /admin/ then here, in a loop.
+        messages.error(request, _("Votre compte n'a pas accès à l'administration du portail."))
+        return redirect("home")
+    url = reverse("account_login")
+    if next_url := request.GET.get("next"):
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)
 
 
 # --- Sign-up ----------------------------------------------------------------------------------
