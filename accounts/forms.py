@@ -8,7 +8,6 @@ from stdnum.eu import vat
 from stdnum.fr import siret
 
 from accounts.enums import Language, NotificationPreference
-from accounts.models import User
 from choruspro.forms import PortalForm
 from structures.enums import IdentifierType, Space, SubscriptionMode
 
@@ -54,15 +53,8 @@ class SignupIdentityForm(PortalForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse électronique. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                )
-            )
-        return email
+        # Whether an account already has it is not told here (account enumeration): see register_user.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -238,7 +238,7 @@ def signup_spaces(request):
             "identifier": identity["identifier"],
         }
     try:
-        user = services.register_user(
+        services.register_user(
             email=identity["email"],
             personal=personal,
             structure_data=structure_data,
@@ -248,11 +248,12 @@ def signup_spaces(request):
             message=message,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-    except (AccountError, StructureError) as error:
+    except StructureError as error:
         form.add_error(None, str(error))
         return render(request, template, context, status=422)
     request.session.pop(SIGNUP_SESSION_KEY, None)
-    request.session[SIGNUP_DONE_SESSION_KEY] = user.email
+    # The typed address, not the account's: an existing account must not change the answer.
+    request.session[SIGNUP_DONE_SESSION_KEY] = identity["email"]
     return redirect("accounts:signup_done")
 
 

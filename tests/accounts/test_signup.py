@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -86,12 +88,6 @@ class TestStepIdentity:
         response = step1(client, email="a@exemple.fr", confirmation="b@exemple.fr")
         assert response.status_code == 422
         assert "ne sont pas identiques" in response.content.decode()
-
-    def test_existing_email_refused(self, client):
-        UserFactory(email="deja@exemple.fr")
-        response = step1(client, email="Deja@exemple.fr")
-        assert response.status_code == 422
-        assert "Un compte existe déjà avec cette adresse" in response.content.decode()
 
     def test_non_siret_identifier_is_free_text(self, client):
         """Structures without SIRET give a free-text identifier (non-empty)."""
@@ -204,6 +200,58 @@ class TestCreationPath:
             )
         assert not User.objects.filter(email="mairie@exemple.fr").exists()
         assert not Structure.objects.filter(identifier=SIRET).exists()
+
+
+class TestExistingAccount:
+    """Sign-up must not tell whether an e-mail has an account: the owner is told by e-mail instead."""
+
+    def _sign_up(self, client, email, django_capture_on_commit_callbacks):
+        through_step2(client, email=email)
+        client.post(reverse("accounts:signup_structure"), STRUCTURE)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:signup_spaces"), {}, follow=True)
+        client.session.flush()
+        return response
+
+    def test_same_answer_and_a_warning_mail_to_the_owner(self, client, django_capture_on_commit_callbacks):
+        owner = UserFactory(email="deja@exemple.fr")
+        existing = self._sign_up(client, "Deja@exemple.fr", django_capture_on_commit_callbacks)
+        assert User.objects.filter(email__iexact="deja@exemple.fr").count() == 1
+        assert not Structure.objects.filter(identifier=SIRET).exists()
+        assert len(mail.outbox) == 1
+        warning = mail.outbox[0]
+        assert warning.to == [owner.email]
+        assert "tenté de créer un compte" in warning.body
+        assert "/accounts/login/" in warning.body
+        assert "/accounts/password/reset/" in warning.body
+        assert "/accounts/activation/" not in warning.body
+
+        new = self._sign_up(client, "nouveau@exemple.fr", django_capture_on_commit_callbacks)
+        assert User.objects.filter(email="nouveau@exemple.fr").exists()
+        assert existing.redirect_chain == new.redirect_chain == [(reverse("accounts:signup_done"), 302)]
+        assert existing.status_code == new.status_code == 200
+        page = existing.content.decode()
+        assert "Votre compte a été créé" in page
+        # Apart from the typed address (and the CSRF token), the two pages are the same.
+        assert _without_csrf(page.replace("deja@exemple.fr", "X")) == _without_csrf(
+            new.content.decode().replace("nouveau@exemple.fr", "X")
+        )
+
+    def test_warning_mail_speaks_the_owner_language(self, client, django_capture_on_commit_callbacks):
+        UserFactory(email="deja@exemple.fr", language="en")
+        self._sign_up(client, "deja@exemple.fr", django_capture_on_commit_callbacks)
+        assert "Sign-up attempt with your address" in mail.outbox[0].subject
+        assert "no new account was created" in mail.outbox[0].body
+
+    def test_step_one_does_not_tell(self, client):
+        UserFactory(email="deja@exemple.fr")
+        response = step1(client, email="deja@exemple.fr")
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:signup_personal")
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|CSRFToken"\]=")[^"]+', "", page)
 
 
 class TestMembershipPath:
