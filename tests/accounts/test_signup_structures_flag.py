@@ -27,3 +27,15 @@ def test_flags_structures_created_with_their_account_only(make_structure):
     flagged = set(Structure.objects.filter(created_by_signup=True))
     assert flagged == {signed_up}
     assert not flagged & {by_operator, by_old_account, imported}
+
+
+def test_admin_lists_the_public_structures_created_by_sign_up(client, make_structure):
+    flagged = make_structure(public=True, raison_sociale="Mairie Autoproclamée")
+    Structure.objects.filter(pk=flagged.pk).update(created_by_signup=True)
+    make_structure(public=True, raison_sociale="Commune Officielle")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/structures/structure/?created_by_signup__exact=1&kind__exact=PUBLIQUE")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Mairie Autoproclamée" in content
+    assert "Commune Officielle" not in content
