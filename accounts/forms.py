@@ -8,9 +8,8 @@ from stdnum.eu import vat
 from stdnum.fr import siret
 
 from accounts.enums import Language, NotificationPreference
-from accounts.models import User
 from choruspro.forms import PortalForm
-from structures.enums import IdentifierType, Space, StructureKind, SubscriptionMode
+from structures.enums import IdentifierType, Space, SubscriptionMode
 
 
 def clean_identifier(identifier_type: str, identifier: str) -> str:
@@ -54,15 +53,8 @@ class SignupIdentityForm(PortalForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse électronique. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                )
-            )
-        return email
+        # Whether an account already has it is not told here (account enumeration): see register_user.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -103,15 +95,11 @@ class PersonalInfoForm(PortalForm):
 
 
 class StructureCreationForm(PortalForm):
+    """A private structure only: public ones come from the annuaire or the operators."""
+
     raison_sociale = forms.CharField(label=_("Raison sociale"), max_length=255)
     libelle = forms.CharField(label=_("Libellé de la structure"), max_length=255, required=False)
     email = forms.EmailField(label=_("Adresse électronique de la structure"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Type de structure"),
-        choices=StructureKind.choices,
-        initial=StructureKind.PRIVATE,
-        widget=forms.RadioSelect,
-    )
     adresse = forms.CharField(label=_("Adresse du siège"), max_length=255)
     complement_adresse_1 = forms.CharField(label=_("Complément d'adresse 1"), max_length=255, required=False)
     complement_adresse_2 = forms.CharField(label=_("Complément d'adresse 2"), max_length=255, required=False)
@@ -120,28 +108,6 @@ class StructureCreationForm(PortalForm):
     pays = forms.CharField(label=_("Pays"), max_length=2, initial="FR")
     telephone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
     numero_tva = forms.CharField(label=_("Numéro de TVA intracommunautaire"), max_length=20, required=False)
-    code_service_required = forms.BooleanField(
-        label=_("Le code service doit être renseigné sur les factures (structure publique)"), required=False
-    )
-    engagement_required = forms.BooleanField(
-        label=_("Le numéro d'engagement doit être renseigné (structure publique)"), required=False
-    )
-    service_or_engagement_required = forms.BooleanField(
-        label=_("Le code service ou le numéro d'engagement doit être renseigné (structure publique)"),
-        required=False,
-    )
-    reports_mise_en_paiement = forms.BooleanField(
-        label=_("La structure remonte le statut « mise en paiement » (structure publique)"),
-        required=False,
-        initial=True,
-    )
-
-    PUBLIC_ONLY_FIELDS = (
-        "code_service_required",
-        "engagement_required",
-        "service_or_engagement_required",
-        "reports_mise_en_paiement",
-    )
 
     def clean_pays(self):
         pays = self.cleaned_data["pays"].strip().upper()
@@ -154,14 +120,6 @@ class StructureCreationForm(PortalForm):
         if numero and not vat.is_valid(numero):
             raise ValidationError(_("Ce numéro de TVA intracommunautaire n'est pas valide."))
         return numero
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") != StructureKind.PUBLIC:
-            # Recipient parameters only mean something for a public structure.
-            for field in self.PUBLIC_ONLY_FIELDS:
-                cleaned[field] = self.fields[field].initial is True
-        return cleaned
 
 
 class MembershipRequestForm(PortalForm):

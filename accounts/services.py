@@ -86,6 +86,23 @@ def send_requested_activation_link(sender, *, user_id: int, **kwargs) -> None:
     send_activation_email(user_id)
 
 
+def send_existing_account_email(user_id: int) -> None:
+    """Tells an account's owner that someone tried to sign up again with their connection e-mail."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    base_url = settings.PORTAL_BASE_URL.rstrip("/")
+    context = {
+        "user": user,
+        "login_url": base_url + reverse("account_login"),
+        "reset_url": base_url + reverse("account_reset_password"),
+    }
+    with translation.override(user.language):
+        subject = render_to_string("emails/accounts/existing_account_subject.txt", context).strip()
+        body = render_to_string("emails/accounts/existing_account.txt", context)
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+
+
 def resend_activation(*, email: str) -> None:
     """Sends a new link if a pending account has that connection e-mail; silent otherwise."""
     user = User.objects.filter(email__iexact=email.strip(), status=UserStatus.PENDING_ACTIVATION).first()
@@ -109,22 +126,29 @@ def register_user(
     service_ids=(),
     message: str = "",
     language: str = "fr",
-) -> User:
+) -> User | None:
     """Creates a pending account, then creates its structure or requests a membership of one (rattachement).
 
     Exactly one of `structure_data` (creation: the user becomes principal manager) and
-    `attach_structure_id` (membership request) is given. Raises AccountError or StructureError.
+    `attach_structure_id` (membership request) is given. Raises StructureError.
+    When the e-mail already has an account, nothing is created and None is returned: the caller
+    answers as for a new sign-up (no account enumeration) and the owner is told by e-mail.
     """
     if (structure_data is None) == (attach_structure_id is None):
         raise ValueError("give either structure_data or attach_structure_id")
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise AccountError(_("Un compte existe déjà avec cette adresse électronique."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        existing_id = existing.pk
+        transaction.on_commit(lambda: send_existing_account_email(existing_id))
+        return None
     values = {field: personal[field] for field in PROFILE_FIELDS if field in personal}
     values.setdefault("language", language)
     user = User.objects.create_user(email, status=UserStatus.PENDING_ACTIVATION, **values)
     if structure_data is not None:
-        structure = structure_services.create_structure(actor=user, data=structure_data, kind=kind)
+        structure = structure_services.create_structure(
+            actor=user, data=structure_data, kind=kind, created_by_signup=True
+        )
         for space in extra_spaces:
             structure_services.open_space(actor=user, structure_id=structure.pk, space=space)
     else:

@@ -11,7 +11,9 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,13 +39,11 @@ from choruspro.forms import object_id
 from structures import selectors as structure_selectors
 from structures import services as structure_services
 from structures.enums import (
-    DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
     MANAGER_SPACES,
     SELF_SERVICE_SPACES,
     IdentifierType,
     Space,
-    StructureKind,
     SubscriptionStatus,
 )
 from structures.exceptions import StructureError
@@ -97,6 +97,24 @@ def _signup_redirect_if_anonymous_only(request):
         messages.info(request, _("Vous êtes déjà connecté : demandez un rattachement depuis Mon compte."))
         return redirect("accounts:my_account")
     return None
+
+
+# --- Administration log-in --------------------------------------------------------------------
+
+
+def admin_login(request):
+    """/admin/login/ checks a password alone: the staff log in through allauth (second factor, limits).
+
+    Any method is answered by a redirect, so a password posted here is never checked.
+    """
+    if request.user.is_authenticated:
+        # allauth would send a logged-in user straight back to `next`: /admin/ then here, in a loop.
+        messages.error(request, _("Votre compte n'a pas accès à l'administration du portail."))
+        return redirect("home")
+    url = reverse("account_login")
+    if next_url := request.GET.get("next"):
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return redirect(url)
 
 
 # --- Sign-up ----------------------------------------------------------------------------------
@@ -191,10 +209,8 @@ def signup_spaces(request):
         )
         template = "accounts/signup/spaces_attach.html"
     else:
-        kind = data["structure"]["kind"]
-        defaults = DEFAULT_PUBLIC_SPACES if kind == StructureKind.PUBLIC else DEFAULT_SPACES
         form = CreationSpacesForm(_post(request))
-        context = _step_context(4, form=form, default_spaces=[Space(s).label for s in defaults])
+        context = _step_context(4, form=form, default_spaces=[Space(s).label for s in DEFAULT_SPACES])
         template = "accounts/signup/spaces_create.html"
 
     if request.method != "POST":
@@ -205,7 +221,6 @@ def signup_spaces(request):
         return response
     identity, personal = data["identity"], data["personal"]
     structure_data = None
-    kind = StructureKind.PRIVATE
     attach = data.get("attach", {})
     message = attach.get("message", "")
     if attaching:
@@ -222,24 +237,23 @@ def signup_spaces(request):
             "identifier_type": identity["identifier_type"],
             "identifier": identity["identifier"],
         }
-        kind = structure_data.pop("kind")
     try:
-        user = services.register_user(
+        services.register_user(
             email=identity["email"],
             personal=personal,
             structure_data=structure_data,
-            kind=kind,
             extra_spaces=form.cleaned_data.get("extra_spaces", []),
             attach_structure_id=existing.pk if attaching else None,
             service_ids=[int(pk) for pk in attach.get("services", [])],
             message=message,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-    except (AccountError, StructureError) as error:
+    except StructureError as error:
         form.add_error(None, str(error))
         return render(request, template, context, status=422)
     request.session.pop(SIGNUP_SESSION_KEY, None)
-    request.session[SIGNUP_DONE_SESSION_KEY] = user.email
+    # The typed address, not the account's: an existing account must not change the answer.
+    request.session[SIGNUP_DONE_SESSION_KEY] = identity["email"]
     return redirect("accounts:signup_done")
 
 

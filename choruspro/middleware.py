@@ -1,5 +1,10 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class PortalLocaleMiddleware:
@@ -26,3 +31,29 @@ class PortalLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class IdleSessionMiddleware:
+    """Logs a connected user out after SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The last activity is written at most once per SESSION_ACTIVITY_RESOLUTION seconds: each write
+    saves the session (cached_db: a database write), which every request would otherwise pay.
+    """
+
+    KEY = "last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request, _("Votre session a expiré après une période d'inactivité : reconnectez-vous.")
+                )
+            elif last is None or now - last >= settings.SESSION_ACTIVITY_RESOLUTION:
+                request.session[self.KEY] = now
+        return self.get_response(request)

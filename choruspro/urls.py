@@ -1,7 +1,9 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from choruspro import views
 
 urlpatterns = [
@@ -18,6 +20,9 @@ urlpatterns = [
     path("", include("invoices.urls")),
     # deposits.urls holds /factures-emises/depot(s)/….
     path("", include("deposits.urls")),
+    # Before the admin's own: its log-in would skip the second factor and the rate limits.
+    path("admin/login/", account_views.admin_login),
+    path("admin/logout/", allauth_views.logout),
     path("admin/", admin.site.urls),
 ]
 

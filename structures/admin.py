@@ -20,8 +20,8 @@ class StructureServiceInline(ReadOnlyTabularInline):
 
 @admin.register(Structure)
 class StructureAdmin(ReadOnlyModelAdmin):
-    list_display = ("raison_sociale", "identifier", "identifier_type", "kind", "status")
-    list_filter = ("kind", "status", "identifier_type")
+    list_display = ("raison_sociale", "identifier", "identifier_type", "kind", "status", "created_by_signup")
+    list_filter = ("kind", "status", "created_by_signup", "identifier_type")
     search_fields = ("raison_sociale", "identifier", "libelle")
     inlines = [StructureServiceInline]
 

@@ -73,6 +73,9 @@ class Structure(models.Model):
         on_delete=models.PROTECT,
         related_name="absorbed_structures",
     )
+    # Set by the self-service sign-up, which now creates private structures only: a public one with
+    # this flag predates that rule and is for the operators to check against the official annuaire.
+    created_by_signup = models.BooleanField(_("créée à l'inscription"), default=False)
     created_at = models.DateTimeField(_("date de création"), auto_now_add=True)
     updated_at = models.DateTimeField(_("date de modification"), auto_now=True)
 

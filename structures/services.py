@@ -121,10 +121,25 @@ def _member_for_update(structure, membership_id) -> Membership:
 
 
 @transaction.atomic
-def create_structure(*, actor, data: dict, kind: str = StructureKind.PRIVATE) -> Structure:
-    """Creates a structure whose principal manager is the actor, with the default spaces open."""
+def create_structure(
+    *, actor, data: dict, kind: str = StructureKind.PRIVATE, created_by_signup: bool = False
+) -> Structure:
+    """Creates a structure whose principal manager is the actor, with the default spaces open.
+
+    Public structures come from the annuaire import or the operators: a sign-up would otherwise let
+    anyone receive suppliers' invoices in a public entity's name.
+    """
+    if created_by_signup and kind == StructureKind.PUBLIC:
+        raise StructureError(
+            _(
+                "Une structure publique ne peut pas être créée à l'inscription : elle provient de "
+                "l'annuaire officiel. Demandez votre rattachement à la structure existante ou "
+                "contactez le support du portail."
+            )
+        )
     values = {field: data[field] for field in STRUCTURE_FIELDS if field in data}
     values["kind"] = kind
+    values["created_by_signup"] = created_by_signup
     if Structure.objects.filter(
         identifier_type=values.get("identifier_type"), identifier=values.get("identifier")
     ).exists():

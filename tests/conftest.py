@@ -260,3 +260,19 @@ def _clear_own_cache():
     keys = list(client.scan_iter(match=f"{django_settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _logins_count_as_reauthentication():
+    """Sensitive views ask for a password typed in the last minutes (allauth's reauthentication_required):
+    a test's log-in (force_login included) counts as one, so only tests/accounts/test_reauthentication.py,
+    which lets that time pass, meets the re-authentication step."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.contrib.auth.signals import user_logged_in
+
+    def record(sender, request, user, **kwargs):
+        record_authentication(request, user, method="password", reauthenticated=True)
+
+    user_logged_in.connect(record, dispatch_uid="tests.reauthentication")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.reauthentication")

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "choruspro.middleware.PortalLocaleMiddleware",
+    # After the locale: its message speaks the user's language.
+    "choruspro.middleware.IdleSessionMiddleware",
     "structures.middleware.CurrentStructureMiddleware",
 ]
 
@@ -104,6 +106,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Every connected request reads its session: from the cache, the database only on a miss.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Idle timeout (choruspro.middleware.IdleSessionMiddleware): 30 minutes without a request logs out;
+# the last activity is recorded at most once a minute, to spare the session writes.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ACTIVITY_RESOLUTION = 60
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.ChorusPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

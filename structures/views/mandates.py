@@ -1,5 +1,6 @@
 """Billing mandate (mandat de facturation, domain §7.6): subscribe, sign through the e-mailed link, revoke."""
 
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -35,6 +36,7 @@ def mandate_list(request):
 
 
 @manager_required
+@reauthentication_required(allow_get=True)
 def mandate_subscribe(request):
     structure = request.current_structure
     form = MandateForm(request.POST or None)
@@ -79,6 +81,7 @@ def mandate_revoke(request, mandate_id):
 
 
 @login_required
+@reauthentication_required(allow_get=True)
 def mandate_sign(request, token):
     """The page reached from the e-mailed link: read the mandate, accept it, and it becomes active."""
     try:

@@ -1,5 +1,6 @@
 """Ma structure, services, spaces and bank details (domain §5.2, §7.2–§7.5)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -198,6 +199,7 @@ def space_close(request, opened_space_id):
 
 
 @manager_required
+@reauthentication_required(allow_get=True)
 def bank_account_list(request):
     structure = request.current_structure
     form = BankAccountForm(request.POST or None)
@@ -225,6 +227,7 @@ def _render_bank_accounts(request, form, *, status=200):
 
 @require_POST
 @manager_required
+@reauthentication_required
 def bank_account_status(request, bank_account_id):
     structure = request.current_structure
     account = get_object_or_404(selectors.bank_accounts_of(structure), pk=bank_account_id)

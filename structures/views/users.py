@@ -2,6 +2,7 @@
 
 import csv
 
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -194,6 +195,7 @@ def user_detach(request, membership_id):
 
 
 @principal_manager_required
+@reauthentication_required(allow_get=True)
 def transfer_principal(request):
     structure = request.current_structure
     candidates = (

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -27,7 +29,6 @@ STRUCTURE = {
     "raison_sociale": "Chorus Société",
     "libelle": "",
     "email": "contact@chorus-societe.fr",
-    "kind": StructureKind.PRIVATE,
     "adresse": "12 rue Alphonse Guerin",
     "code_postal": "38110",
     "ville": "La Tour du Pin",
@@ -87,12 +88,6 @@ class TestStepIdentity:
         response = step1(client, email="a@exemple.fr", confirmation="b@exemple.fr")
         assert response.status_code == 422
         assert "ne sont pas identiques" in response.content.decode()
-
-    def test_existing_email_refused(self, client):
-        UserFactory(email="deja@exemple.fr")
-        response = step1(client, email="Deja@exemple.fr")
-        assert response.status_code == 422
-        assert "Un compte existe déjà avec cette adresse" in response.content.decode()
 
     def test_non_siret_identifier_is_free_text(self, client):
         """Structures without SIRET give a free-text identifier (non-empty)."""
@@ -176,17 +171,87 @@ class TestCreationPath:
         assert "simon@exemple.fr" in done.content.decode()
         assert "Renvoyer le lien" in done.content.decode()
 
-    def test_public_structure_gets_factures_recues(self, client):
+    def test_sign_up_creates_a_private_structure_only(self, client):
+        """Public structures come from the annuaire: a kind posted anyway is ignored."""
         through_step2(client)
+        response = client.get(reverse("accounts:signup_structure"))
+        assert "Structure publique" not in response.content.decode()
         client.post(
             reverse("accounts:signup_structure"),
             {**STRUCTURE, "kind": StructureKind.PUBLIC, "code_service_required": "on"},
         )
         client.post(reverse("accounts:signup_spaces"), {})
         structure = Structure.objects.get(identifier=SIRET)
-        assert structure.kind == StructureKind.PUBLIC
-        assert structure.code_service_required
-        assert OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_RECUES).exists()
+        assert structure.kind == StructureKind.PRIVATE
+        assert structure.created_by_signup
+        assert not structure.code_service_required
+        assert not OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_RECUES).exists()
+
+    def test_service_refuses_a_public_structure(self):
+        from accounts import services
+        from structures.exceptions import StructureError
+
+        with pytest.raises(StructureError, match="structure publique ne peut pas être créée"):
+            services.register_user(
+                email="mairie@exemple.fr",
+                personal={"nom": "Martin"},
+                structure_data={"identifier_type": "SIRET", "identifier": SIRET, "raison_sociale": "Mairie"},
+                kind=StructureKind.PUBLIC,
+            )
+        assert not User.objects.filter(email="mairie@exemple.fr").exists()
+        assert not Structure.objects.filter(identifier=SIRET).exists()
+
+
+class TestExistingAccount:
+    """Sign-up must not tell whether an e-mail has an account: the owner is told by e-mail instead."""
+
+    def _sign_up(self, client, email, django_capture_on_commit_callbacks):
+        through_step2(client, email=email)
+        client.post(reverse("accounts:signup_structure"), STRUCTURE)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:signup_spaces"), {}, follow=True)
+        client.session.flush()
+        return response
+
+    def test_same_answer_and_a_warning_mail_to_the_owner(self, client, django_capture_on_commit_callbacks):
+        owner = UserFactory(email="deja@exemple.fr")
+        existing = self._sign_up(client, "Deja@exemple.fr", django_capture_on_commit_callbacks)
+        assert User.objects.filter(email__iexact="deja@exemple.fr").count() == 1
+        assert not Structure.objects.filter(identifier=SIRET).exists()
+        assert len(mail.outbox) == 1
+        warning = mail.outbox[0]
+        assert warning.to == [owner.email]
+        assert "tenté de créer un compte" in warning.body
+        assert "/accounts/login/" in warning.body
+        assert "/accounts/password/reset/" in warning.body
+        assert "/accounts/activation/" not in warning.body
+
+        new = self._sign_up(client, "nouveau@exemple.fr", django_capture_on_commit_callbacks)
+        assert User.objects.filter(email="nouveau@exemple.fr").exists()
+        assert existing.redirect_chain == new.redirect_chain == [(reverse("accounts:signup_done"), 302)]
+        assert existing.status_code == new.status_code == 200
+        page = existing.content.decode()
+        assert "Votre compte a été créé" in page
+        # Apart from the typed address (and the CSRF token), the two pages are the same.
+        assert _without_csrf(page.replace("deja@exemple.fr", "X")) == _without_csrf(
+            new.content.decode().replace("nouveau@exemple.fr", "X")
+        )
+
+    def test_warning_mail_speaks_the_owner_language(self, client, django_capture_on_commit_callbacks):
+        UserFactory(email="deja@exemple.fr", language="en")
+        self._sign_up(client, "deja@exemple.fr", django_capture_on_commit_callbacks)
+        assert "Sign-up attempt with your address" in mail.outbox[0].subject
+        assert "no new account was created" in mail.outbox[0].body
+
+    def test_step_one_does_not_tell(self, client):
+        UserFactory(email="deja@exemple.fr")
+        response = step1(client, email="deja@exemple.fr")
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:signup_personal")
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|CSRFToken"\]=")[^"]+', "", page)
 
 
 class TestMembershipPath:
@@ -215,6 +280,19 @@ class TestMembershipPath:
         recipients = {tuple(m.to) for m in mail.outbox}
         assert (manager.notification_email,) in recipients
         assert ("simon@exemple.fr",) in recipients
+
+    def test_public_structure_identifier_is_a_membership_request(self, client, make_structure):
+        public = make_structure(public=True)
+        through_step2(client, identifier=public.identifier)
+        response = client.get(reverse("accounts:signup_structure"))
+        assert public.raison_sociale in response.content.decode()
+        assert client.post(reverse("accounts:signup_structure"), {"message": ""}).status_code == 302
+        client.post(reverse("accounts:signup_spaces"), {})
+        membership = Membership.objects.get(user__email="simon@exemple.fr")
+        assert (membership.structure, membership.status) == (public, MembershipStatus.PENDING)
+        assert not Membership.objects.filter(
+            user__email="simon@exemple.fr", status=MembershipStatus.ACTIVE
+        ).exists()
 
     def test_wanted_spaces_travel_with_the_request(self, client, manager):
         from structures import services

@@ -10,7 +10,6 @@ from structures.enums import (
     BankAccountStatus,
     Role,
     Space,
-    StructureKind,
     SubscriptionMode,
 )
 from structures.exceptions import NotAllowed
@@ -302,7 +301,6 @@ def test_sign_up_creating_a_structure(audit):
             "identifier": valid_siret(43),
             "raison_sociale": "Mairie Nouvelle",
         },
-        kind=StructureKind.PUBLIC,
         extra_spaces=[Space.FACTURES_TRAVAUX],
     )
     structure = user.memberships.get().structure
