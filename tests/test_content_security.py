@@ -4,12 +4,16 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from choruspro.spreadsheet import safe_cell
+from deposits.models import Deposit
+from invoices.models import Invoice
 from structures import services
 from structures.enums import Role
 from tests.factories import UserFactory
+from tests.invoices.test_views_supplier import PDF, entry_data
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,60 @@ def test_user_export_quotes_a_formula_in_a_name(client, manager):
     rows = exported_rows(client.get(reverse("structures:user_export")))
     row = next(row for row in rows if row[2] == colleague.email)
     assert row[:2] == ["'=cmd|' /C calc'!A0", "'@Prénom"]
+
+
+SANDBOX = "sandbox; default-src 'none'"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+
+
+def assert_sandboxed(response):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == SANDBOX
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+@pytest.mark.documents  # the original is rendered
+def test_attachments_and_originals_are_downloaded_sandboxed(
+    client, supplier, recipient, django_capture_on_commit_callbacks
+):
+    client.force_login(supplier.gp)
+    svg = SimpleUploadedFile("plan.svg", SVG, content_type="image/svg+xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/factures-emises/saisir/", {**entry_data(recipient), "attachments": [svg]})
+    invoice = Invoice.objects.get(supplier=supplier)
+    attachment = invoice.attachments.get(name="plan.svg")
+    assert_sandboxed(client.get(f"/factures-emises/{invoice.pk}/pieces-jointes/{attachment.pk}/"))
+    assert_sandboxed(client.get(f"/factures-emises/{invoice.pk}/certificat-de-depot/"))
+    client.force_login(recipient.gp)
+    assert_sandboxed(client.get(f"/factures-recues/{invoice.pk}/pieces-jointes/{attachment.pk}/"))
+    assert_sandboxed(client.get(f"/factures-recues/{invoice.pk}/original/"))
+
+
+LONG_NAME = "é" * 126  # 126 characters, 252 bytes: with an extension, over the file systems' 255
+
+
+def test_a_deposit_with_a_name_over_255_bytes_is_stored_shortened(client, supplier):
+    client.force_login(supplier.gp)
+    data = {"kind": "UNITAIRE", "format": "PDF_NON_SIGNE", "cadre": "A1_FACTURE_FOURNISSEUR"}
+    data["file"] = SimpleUploadedFile(f"{LONG_NAME}.pdf", PDF, content_type="application/pdf")
+    response = client.post("/factures-emises/depot/", data)
+    deposit = Deposit.objects.get(structure=supplier)
+    assert response.status_code == 302
+    assert deposit.file_name == "é" * 98 + ".pdf" and len(deposit.file_name.encode()) == 200
+    with deposit.file.open("rb") as stored:
+        assert stored.read() == PDF
+    assert_sandboxed(client.get(f"/factures-emises/depots/{deposit.pk}/fichier/"))
+
+
+def test_an_attachment_with_a_name_over_255_bytes_is_refused_clearly(client, supplier, recipient):
+    client.force_login(supplier.gp)
+    upload = SimpleUploadedFile(f"{LONG_NAME}.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        "/factures-emises/saisir/", {**entry_data(recipient, action="save"), "attachments": [upload]}
+    )
+    assert response.status_code == 422
+    assert "Le nom du fichier dépasse 50 caractères" in response.content.decode()
+    assert not Invoice.objects.exists()

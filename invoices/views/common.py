@@ -111,18 +111,26 @@ def csv_export(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _sandboxed(response):
+    """A file someone uploaded (an SVG, an HTML page…) is saved, never run in the portal's origin:
+    no sniffing into HTML, and a sandbox without scripts should a browser show it anyway."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def file_download(stored_file, filename: str, content_type: str = "application/octet-stream") -> FileResponse:
     try:
         handle = stored_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return _sandboxed(FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type))
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _sandboxed(response)
 
 
 def invoice_page_context(invoice) -> dict:
