@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -121,3 +122,16 @@ def test_an_attachment_with_a_name_over_255_bytes_is_refused_clearly(client, sup
     assert response.status_code == 422
     assert "Le nom du fichier dépasse 50 caractères" in response.content.decode()
     assert not Invoice.objects.exists()
+
+
+def test_plain_text_emails_are_not_html_escaped(make_structure, django_capture_on_commit_callbacks):
+    name = "Bon d'achat & devis <Nord>"
+    gp = UserFactory()
+    structure = make_structure(gp, raison_sociale=name)
+    colleague = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attach_user(actor=gp, structure_id=structure.pk, user=colleague, role=Role.USER)
+    sent = mail.outbox[-1]
+    assert sent.to == [colleague.notification_email]
+    assert name in sent.subject and name in sent.body
+    assert "&amp;" not in sent.body and "&#x27;" not in sent.body and "&lt;" not in sent.body
