@@ -135,3 +135,34 @@ def test_plain_text_emails_are_not_html_escaped(make_structure, django_capture_o
     assert sent.to == [colleague.notification_email]
     assert name in sent.subject and name in sent.body
     assert "&amp;" not in sent.body and "&#x27;" not in sent.body and "&lt;" not in sent.body
+
+
+@pytest.mark.parametrize("action", ["send", "add_line", "remove_line:0", "refresh"])
+def test_a_huge_lines_total_builds_only_the_posted_rows(client, supplier, recipient, action):
+    client.force_login(supplier.gp)
+    data = entry_data(recipient, action=action, **{"lines-TOTAL_FORMS": "999999"})
+    response = client.post("/factures-emises/saisir/", data)
+    assert response.status_code in (200, 422)
+    lines = response.context["lines"]
+    assert lines.total_form_count() <= 2 and len(response.content) < 200_000
+    if action == "send":
+        assert "Une facture compte au plus 500 lignes." in lines.non_form_errors()
+        assert not Invoice.objects.exists()
+
+
+def test_adding_and_removing_a_line_still_works(client, supplier, recipient):
+    client.force_login(supplier.gp)
+    added = client.post("/factures-emises/saisir/", entry_data(recipient, action="add_line"))
+    assert added.context["lines"].total_form_count() == 2
+    removed = client.post("/factures-emises/saisir/", entry_data(recipient, action="remove_line:0"))
+    assert removed.context["lines"].total_form_count() == 1
+    junk = client.post("/factures-emises/saisir/", entry_data(recipient, **{"lines-TOTAL_FORMS": "abc"}))
+    assert junk.status_code == 422
+
+
+def test_the_too_many_lines_error_is_translated(client, supplier, recipient):
+    client.force_login(supplier.gp)
+    client.cookies["django_language"] = "en"
+    data = entry_data(recipient, **{"lines-TOTAL_FORMS": "999999"})
+    response = client.post("/factures-emises/saisir/", data)
+    assert "An invoice has at most 500 lines." in response.content.decode()
