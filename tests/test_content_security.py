@@ -166,3 +166,26 @@ def test_the_too_many_lines_error_is_translated(client, supplier, recipient):
     data = entry_data(recipient, **{"lines-TOTAL_FORMS": "999999"})
     response = client.post("/factures-emises/saisir/", data)
     assert "An invoice has at most 500 lines." in response.content.decode()
+
+
+def test_pages_carry_a_csp_without_inline_script_and_a_permissions_policy(client, manager):
+    client.force_login(manager)
+    response = client.get("/")
+    policy = response["Content-Security-Policy-Report-Only"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    page = response.content.decode()
+    assert "<script>" not in page and "<script src=" in page
+
+
+def test_a_download_keeps_its_sandbox_policy(client, supplier):
+    client.force_login(supplier.gp)
+    data = {"kind": "UNITAIRE", "format": "PDF_NON_SIGNE", "cadre": "A1_FACTURE_FOURNISSEUR"}
+    data["file"] = SimpleUploadedFile("facture.pdf", PDF, content_type="application/pdf")
+    client.post("/factures-emises/depot/", data)
+    response = client.get(f"/factures-emises/depots/{Deposit.objects.get().pk}/fichier/")
+    assert response["Content-Security-Policy"] == SANDBOX
+    assert "Content-Security-Policy-Report-Only" not in response
+    b"".join(response.streaming_content)
