@@ -10,8 +10,10 @@
     if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
   });
   document.addEventListener("keyup", function (event) {
-    if (event.key === "Enter" && event.target.matches && event.target.matches("[data-search-on-enter]")) {
-      window.htmx.trigger(event.target, "search");
+    var input = event.target;
+    // Chromium and Safari fire « search » on Enter themselves.
+    if (event.key === "Enter" && input.matches && input.matches("[data-search-on-enter]") && !("onsearch" in input)) {
+      window.htmx.trigger(input, "search");
     }
   });
 })();
