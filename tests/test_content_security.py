@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from choruspro.spreadsheet import safe_cell
 from deposits.models import Deposit
+from invoices.attachments import clean_name
 from invoices.models import Invoice
 from structures import services
 from structures.enums import Role
@@ -206,3 +207,17 @@ def test_templates_have_no_inline_script_handler_or_evaluated_trigger():
         for match in forbidden.finditer(path.read_text())
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("name", "max_bytes", "cleaned"),
+    [
+        ("C:\\Users\\moi\\bon.pdf", 200, "bon.pdf"),
+        ("é" * 126 + ".xml", 200, "é" * 98 + ".xml"),
+        ("€" * 50 + ".pdf", 100, "€" * 32 + ".pdf"),  # never a multi-byte character cut in two
+        ("a." + "b" * 300, 200, "a." + "b" * 198),  # a 300-byte « extension » is part of the name
+    ],
+)
+def test_file_names_are_shortened_in_bytes_with_their_extension(name, max_bytes, cleaned):
+    assert clean_name(name, max_bytes) == cleaned
+    assert len(cleaned.encode()) <= max_bytes
