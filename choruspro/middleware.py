@@ -57,3 +57,45 @@ class IdleSessionMiddleware:
             elif last is None or now - last >= settings.SESSION_ACTIVITY_RESOLUTION:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+# Scripts, styles, images and fonts from the portal only (DSFR and htmx are served as static files,
+# no inline script); data: for the DSFR's inline SVG icons and fonts.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+)
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy and Permissions-Policy of every page.
+
+    The CSP is sent report-only: browsers report what it would block without blocking it, until
+    every page has been checked with it in a browser. A download that set its own (sandbox) policy
+    keeps it.
+    """
+
+    header = "Content-Security-Policy-Report-Only"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response.headers.setdefault(self.header, CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

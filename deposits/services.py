@@ -133,7 +133,7 @@ def create_deposit(
         raise DepositRefused(
             {"validator_identifier": [_("Pour A9 et A12, la structure valideur est obligatoire.")]}
         )
-    name = attachment_rules.clean_name(upload.name)[:200]
+    name = attachment_rules.clean_name(upload.name)
     limit = archives.MAX_LOT_SIZE if kind == DepositKind.LOT else MAX_UNIT_SIZE
     if upload.size > limit:
         raise DepositRefused(
@@ -249,7 +249,7 @@ def _add_items(deposit: Deposit, members: list) -> None:
         else:
             item.size = len(member.data)
             item.sha256 = hashlib.sha256(member.data).hexdigest()
-            base = attachment_rules.clean_name(member.name)[-100:] or f"fichier-{position}"
+            base = attachment_rules.clean_name(member.name, max_bytes=100) or f"fichier-{position}"
             item.file.save(base, ContentFile(member.data), save=False)
         item.save()
 

@@ -10,6 +10,8 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 
 MAX_NAME_LENGTH = 50
+# A stored file's name, in UTF-8 bytes: under the file systems' 255, with room for Django's suffix.
+MAX_NAME_BYTES = 200
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_INVOICE_TOTAL = 120 * 1024 * 1024
 
@@ -138,9 +140,17 @@ def content_type(name: str) -> str:
     return CONTENT_TYPES.get(extension(name), "application/octet-stream")
 
 
-def clean_name(name: str) -> str:
-    """The file's base name: browsers may send a path, and nobody wants one in a file name."""
-    return os.path.basename(name.replace("\\", "/")).strip()
+def clean_name(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """The file's base name (browsers may send a path, and nobody wants one in a file name),
+    shortened to max_bytes of UTF-8 with its extension kept: the file system counts bytes."""
+    name = os.path.basename(name.replace("\\", "/")).strip()
+    if len(name.encode()) <= max_bytes:
+        return name
+    stem, ext = os.path.splitext(name)
+    if len(ext.encode()) > max_bytes // 4:  # a long dotted tail is part of the name, not an extension
+        stem, ext = name, ""
+    kept = stem.encode()[: max_bytes - len(ext.encode())].decode(errors="ignore")
+    return f"{kept}{ext}"
 
 
 def attachment_problem(name: str, data: bytes) -> str | None:

@@ -296,9 +296,25 @@ MAX_LINES = 500
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": _("Une facture compte au plus %(num)d lignes.")}
+    # The blank row asked for by « Ajouter une ligne », beyond the rows posted.
+    added_rows = 0
+
     def initial_form_count(self):
         # Rows are plain input, saved lines included: any of them may be left blank and ignored.
         return 0
+
+    def total_form_count(self):
+        # Only the rows the browser posted are built: lines-TOTAL_FORMS=999999 alone costs one
+        # empty row and the « too many lines » error, not 500 rows to validate and render again.
+        count = super().total_form_count()
+        return min(count, max(posted_rows(self.data), 1) + self.added_rows) if self.is_bound else count
+
+
+def posted_rows(data) -> int:
+    """How many line rows the browser posted: one more than the highest row index in the data."""
+    indexes = (key[len("lines-") :].partition("-")[0] for key in data if key.startswith("lines-"))
+    return max((int(index) + 1 for index in indexes if index.isdigit()), default=0)
 
 
 LineFormSet = forms.formset_factory(
@@ -312,8 +328,11 @@ def lines_formset(data=None, *, invoice=None, extra_line=False) -> forms.BaseFor
         if extra_line:
             data = data.copy()
             key = "lines-TOTAL_FORMS"
-            data[key] = str(min(int(data.get(key) or 0) + 1, MAX_LINES))
-        return LineFormSet(data, prefix="lines")
+            total = data.get(key, "")
+            data[key] = str(min(int(total) + 1, MAX_LINES)) if total.isdigit() else total
+        formset = LineFormSet(data, prefix="lines")
+        formset.added_rows = int(extra_line)
+        return formset
     initial = []
     if invoice is not None:
         initial = [
@@ -336,7 +355,8 @@ def lines_formset(data=None, *, invoice=None, extra_line=False) -> forms.BaseFor
 def without_line(data, index: int):
     """The posted data with line `index` removed and the following ones renumbered."""
     data = data.copy()
-    total = int(data.get("lines-TOTAL_FORMS") or 0)
+    total = data.get("lines-TOTAL_FORMS", "")
+    total = min(int(total), posted_rows(data), MAX_LINES) if total.isdigit() else 0
     names = [name for name, _field in LineForm.base_fields.items()]
     for position in range(index, total - 1):
         for name in names:

@@ -1,7 +1,5 @@
 """What the supplier and recipient screens share: lists, CSV export, downloads, notifications."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -10,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from choruspro.spreadsheet import csv_writer
 from invoices import selectors, services, workflow
 from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus, InvoiceType, translated_labels
 from invoices.forms.search import DEFAULT_PAGE_SIZE
@@ -96,7 +95,7 @@ def _csv_columns() -> tuple:
 
 def csv_export(queryset, filename: str) -> StreamingHttpResponse:
     """Every invoice of the search (not only the page shown), streamed, for a French spreadsheet."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv_writer(_Echo())
     columns = _csv_columns()
     values = [value for _title, value in columns]
 
@@ -112,18 +111,26 @@ def csv_export(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _sandboxed(response):
+    """A file someone uploaded (an SVG, an HTML page…) is saved, never run in the portal's origin:
+    no sniffing into HTML, and a sandbox without scripts should a browser show it anyway."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def file_download(stored_file, filename: str, content_type: str = "application/octet-stream") -> FileResponse:
     try:
         handle = stored_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return _sandboxed(FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type))
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _sandboxed(response)
 
 
 def invoice_page_context(invoice) -> dict:

@@ -1,7 +1,5 @@
 """Users of the structure, GP transfer, duplication of rights, export (domain §6.2 C/E/F, §6.4, §6.5)."""
 
-import csv
-
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from choruspro.spreadsheet import csv_writer
 from structures import selectors, services
 from structures.enums import MembershipStatus, Role
 from structures.exceptions import StructureError
@@ -269,7 +268,7 @@ def user_export(request):
     filename = f"utilisateurs-{structure.identifier}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads the file as UTF-8 with a BOM.
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(
         [
             _("Nom"),
