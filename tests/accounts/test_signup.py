@@ -251,7 +251,7 @@ class TestExistingAccount:
 
 
 def _without_csrf(page: str) -> str:
-    return re.sub(r'(csrfmiddlewaretoken" value="|CSRFToken"\]=")[^"]+', "", page)
+    return re.sub(r'(csrfmiddlewaretoken" value="|CSRFToken"\]="|name="csrf-token" content=")[^"]+', "", page)
 
 
 class TestMembershipPath:

@@ -431,6 +431,8 @@ def test_returns_older_than_seven_days_must_be_acknowledged_before_a_new_invoice
     )
     assert supplier_client.get("/factures-emises/saisir/").status_code == 200
     time_machine.move_to(timezone.now() + datetime.timedelta(days=8))
+    supplier_client.logout()  # eight idle days ended the session: log in again
+    supplier_client.force_login(supplier.gp)
     for path in ("/factures-emises/saisir/", "/factures-emises/depot/"):
         response = supplier_client.get(path, follow=True)
         assert response.redirect_chain[-1][0] == "/factures-emises/"
