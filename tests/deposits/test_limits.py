@@ -26,6 +26,7 @@ from einvoice.extraction import ExtractionError, extract
 from tests.deposits.conftest import tar_gz_of
 from tests.deposits.test_failures import deposit
 from tests.invoices.test_views_supplier import PDF
+from tests.test_rate_limits import REFUSED
 
 XML = b"<?xml version='1.0'?><rsm:CrossIndustryInvoice xmlns:rsm='urn:x'/>"
 DEPOSIT = {"kind": "UNITAIRE", "format": "PDF_NON_SIGNE", "cadre": "A1_FACTURE_FOURNISSEUR"}
@@ -185,13 +186,12 @@ def test_deposits_per_user_per_hour_are_limited(client, supplier, settings):
     default = settings.CACHES["default"]
     settings.CACHES = {"default": {**default, "KEY_PREFIX": f"deposits-{uuid.uuid4().hex}"}}
     client.force_login(supplier.gp)
-    statuses = [
-        client.post(
-            "/factures-emises/depot/", {**DEPOSIT, "file": SimpleUploadedFile(f"{n}.pdf", PDF)}
-        ).status_code
+    responses = [
+        client.post("/factures-emises/depot/", {**DEPOSIT, "file": SimpleUploadedFile(f"{n}.pdf", PDF)})
         for n in range(3)
     ]
-    assert statuses == [302, 302, 429]
+    assert [response.status_code for response in responses] == [302, 302, 429]
+    assert REFUSED in responses[2].content.decode()
     assert Deposit.objects.count() == 2
 
 
