@@ -15,6 +15,16 @@ MAX_MEMBER_SIZE = 10 * 1024 * 1024  # one invoice file
 MAX_TOTAL_SIZE = 300 * 1024 * 1024  # everything once decompressed
 MAX_RATIO = 100  # decompressed / compressed, for the whole lot
 MAX_MEMBERS = 2000
+# tarfile reads a long-name (GNU) or PAX header's data whole, before any size is checked: a few
+# bytes declaring gigabytes took a worker past 7 GB. A real long name or PAX record is far smaller.
+MAX_TAR_HEADER_SIZE = 4096
+TAR_EXTENSION_TYPES = (
+    tarfile.GNUTYPE_LONGNAME,
+    tarfile.GNUTYPE_LONGLINK,
+    tarfile.XHDTYPE,
+    tarfile.XGLTYPE,
+    tarfile.SOLARIS_XHDTYPE,
+)
 ACCEPTED_EXTENSIONS = (".pdf", ".xml")
 ARCHIVE_EXTENSIONS = (".zip", ".tar.gz", ".tgz", ".tar", ".gz", ".7z", ".rar")
 # Bidirectional controls make a name display as another one in the report (« fdp.xml » for
@@ -176,11 +186,25 @@ def _read_zip(data: bytes) -> list[Member]:
     return members
 
 
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A tar header whose extension data (long name, PAX records) is refused over a small size
+    before tarfile reads it."""
+
+    def _proc_member(self, tarfile_):
+        if self.type in TAR_EXTENSION_TYPES and self.size > MAX_TAR_HEADER_SIZE:
+            raise LotError(
+                "tar_header_too_large",
+                f"L'archive contient un en-tête de {self.size} octets (au plus {MAX_TAR_HEADER_SIZE}) : "
+                "elle est anormale et refusée.",
+            )
+        return super()._proc_member(tarfile_)
+
+
 def _read_tar(data: bytes) -> list[Member]:
     members = []
     budget = _Budget(len(data))
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz", tarinfo=_BoundedTarInfo) as archive:
             count = 0
             for info in archive:
                 if info.isdir():

@@ -1,29 +1,41 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 logger = logging.getLogger(__name__)
+
+# One file must not hold a worker: past the soft limit the reading is interrupted and the deposit
+# goes through the failure path below (retried, then « erreur technique »); the hard limit kills a
+# reader stuck in C code, and requeue_stuck_deposits_task picks the deposit up again.
+READING_LIMITS = {"soft_time_limit": 120, "time_limit": 150}
 
 
 # Expected failures end in a rejected state inside the services; anything else is caught here, so
 # that no deposit is left in processing: it is retried, then given up (deposits.services).
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **READING_LIMITS)
 def process_deposit_task(deposit_id: int) -> None:
     from deposits.services import fail_deposit, process_deposit
 
     try:
         process_deposit(deposit_id=deposit_id)
+    except SoftTimeLimitExceeded:
+        logger.error("Deposit %s: reading time limit exceeded", deposit_id)
+        fail_deposit(deposit_id=deposit_id)
     except Exception:
         logger.exception("Deposit %s: processing failed", deposit_id)
         fail_deposit(deposit_id=deposit_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **READING_LIMITS)
 def process_deposit_item_task(item_id: int) -> None:
     from deposits.services import fail_deposit_item, process_lot_item
 
     try:
         process_lot_item(item_id=item_id)
+    except SoftTimeLimitExceeded:
+        logger.error("Deposit item %s: reading time limit exceeded", item_id)
+        fail_deposit_item(item_id=item_id)
     except Exception:
         logger.exception("Deposit item %s: processing failed", item_id)
         fail_deposit_item(item_id=item_id)

@@ -1,11 +1,14 @@
 """Dépôt facture and the deposits' follow-up, in the Factures émises space."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from deposits import selectors, services, workflow
+from deposits import archives, selectors, services, workflow
 from deposits.enums import DepositKind
 from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
@@ -21,12 +24,49 @@ def _deposit(request, deposit_id):
     return get_object_or_404(selectors.deposits_of(request.current_structure), pk=deposit_id)
 
 
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Drops a file as soon as it is larger than the largest deposit (a lot), instead of buffering
+    it whole before the form says it is too large."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+        self.too_large = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > archives.MAX_LOT_SIZE:
+            self.too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+# The upload handler must be in place before anything reads the body, and the CSRF check reads it:
+# the check is made inside, once the handler is installed (Django's "Modifying upload handlers on
+# the fly").
+@csrf_exempt
+def create(request):
+    handler = SizeLimitUploadHandler(request)
+    request.upload_handlers.insert(0, handler)
+    return _create(request, handler)
+
+
+@csrf_protect
 @space_required
 @new_invoice_allowed
-def create(request):
+def _create(request, handler):
     form = DepositForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if form.is_valid():
+        if handler.too_large:
+            # The file is not in request.FILES: the form would only say it is missing.
+            message = _("Le fichier dépasse la taille admise (%(size)d Mo).")
+            form.add_error("file", message % {"size": archives.MAX_LOT_SIZE >> 20})
+        elif form.is_valid():
+            if response := ratelimit.consume_or_429(request, action="deposit"):
+                return response
             try:
                 deposit = services.create_deposit(
                     actor=request.user,

@@ -88,6 +88,7 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
                 unreadable = error
             else:
                 return _from_xml(root, validate=validate, french_rules=french_rules, fmt="facturx")
+        pdf.check_page_contents(data)
         lines, with_text = pdf.read_lines(document)
     finally:
         document.close()

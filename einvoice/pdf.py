@@ -27,6 +27,11 @@ from stdnum.fr import tva as stdnum_tva
 from einvoice.result import ExtractionError
 
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml")
+# Inflated sizes are measured before a stream is decoded: a 188 KB Factur-X whose XML inflates to
+# gigabytes, or a page whose content stream does, would otherwise exhaust the worker.
+MAX_EMBEDDED_XML_SIZE = 20 * 1024 * 1024
+MAX_PAGE_CONTENT_SIZE = 20 * 1024 * 1024
+_FLATE = ("/FlateDecode", "/Fl")
 
 
 # --- Opening -----------------------------------------------------------------------------------
@@ -54,6 +59,18 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 _PYPDF_ERRORS = (ValueError, KeyError, TypeError, AttributeError, OSError, NotImplementedError, zlib.error)
 
 
+def _inflated_size(stream, limit: int) -> int:
+    """The size of a stream once decoded, counted up to `limit` + 1 without decoding more. Only
+    Flate inflates without bound; a stream without it (or with it after another filter) counts
+    its raw size."""
+    filters = stream.get("/Filter")
+    filters = list(filters) if isinstance(filters, list) else [filters]
+    raw = stream._data  # the encoded bytes; get_data() would decode them whole
+    if filters[0] not in _FLATE:
+        return len(raw)
+    return len(zlib.decompressobj().decompress(raw, limit + 1))
+
+
 def embedded_xml(data: bytes) -> tuple[str, bytes] | None:
     """The invoice XML a Factur-X/ZUGFeRD PDF carries, read without any XML parser."""
     from pypdf import PdfReader
@@ -73,12 +90,65 @@ def embedded_xml(data: bytes) -> tuple[str, bytes] | None:
             # A malformed attachment is skipped like a missing one.
             try:
                 name = attachment.name or ""
-                content = attachment.content if name.lower() in EMBEDDED_NAMES else None
+                if name.lower() not in EMBEDDED_NAMES:
+                    continue
+                too_large = (
+                    _inflated_size(attachment._embedded_file, MAX_EMBEDDED_XML_SIZE) > MAX_EMBEDDED_XML_SIZE
+                )
+                content = None if too_large else attachment.content
             except errors:
                 continue
+            if too_large:
+                raise ExtractionError(
+                    "embedded_xml_too_large",
+                    f"Les données XML de ce Factur-X dépassent {MAX_EMBEDDED_XML_SIZE >> 20} Mo une fois "
+                    "décompressées : le fichier est refusé.",
+                )
             if content:
                 return name, content
     return None
+
+
+def check_page_contents(data: bytes) -> None:
+    """Refuses a PDF whose pages read (their content streams and the forms they draw) inflate past
+    the budget, before pdfium decodes them. A file pypdf cannot read is left to pdfium."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                return  # pdfium decrypts it; its streams cannot be measured here
+            for index in pages_to_read(len(reader.pages)):
+                if _page_content_size(reader.pages[index]) > MAX_PAGE_CONTENT_SIZE:
+                    raise ExtractionError(
+                        "page_too_large",
+                        f"La page {index + 1} de ce PDF dépasse {MAX_PAGE_CONTENT_SIZE >> 20} Mo une fois "
+                        "décompressée : le fichier est anormal et refusé.",
+                    )
+        except (PyPdfError, *_PYPDF_ERRORS):
+            return
+
+
+def _page_content_size(page) -> int:
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    streams = list(contents) if isinstance(contents, list) else [contents] if contents is not None else []
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is not None:
+        streams.extend(xobject for xobject in xobjects.get_object().values())
+    total = 0
+    for stream in streams:
+        stream = stream.get_object()
+        if stream.get("/Subtype", "/Form") != "/Form":
+            continue  # images are not decoded to read text
+        total += _inflated_size(stream, MAX_PAGE_CONTENT_SIZE - total)
+        if total > MAX_PAGE_CONTENT_SIZE:
+            break
+    return total
 
 
 # --- Text layer --------------------------------------------------------------------------------

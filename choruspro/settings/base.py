@@ -192,6 +192,8 @@ ACCOUNT_RATE_LIMITS = {
     "invite_user": "30/h/user",
     "request_membership": "10/h/user",
     "mandate_subscribe": "5/h/user",
+    # Each deposit (a lot counts once) costs a worker its reading.
+    "deposit": "200/h/user",
 }
 ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -216,6 +218,9 @@ CELERY_TASK_ROUTES = {"deposits.tasks.*": {"queue": "deposits"}}
 # A new pool process compiles the validation stylesheets before it reports ready (seconds on a
 # busy machine): the default 4 s would have it killed and restarted in a loop.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
+# A pool process that grew past 1 GB (a file that inflates in a reader) is replaced after its task,
+# so that the memory goes back to the system.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000  # KiB
 
 # --- Cache ------------------------------------------------------------------
 # Rate limits and locks must count across every web and worker node: in Redis when there is one.
