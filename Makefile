@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ bench-lists: $(STAMP)
 bench-deposits: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.deposits
+
+# The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
+# var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.
+FUZZ_MUTANTS ?= 10000
+FUZZ_DEPOSITS ?= 300
+FUZZ_SEED ?= 1
+
+fuzz: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.fuzz --mutants $(FUZZ_MUTANTS) --seed $(FUZZ_SEED)
+	FUZZ_DEPOSITS=$(FUZZ_DEPOSITS) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -p no:randomly \
+		tests/test_fuzz.py::test_every_deposited_mutant_ends_in_a_final_state
 
 clean:
 	rm -rf var $(VENV)

@@ -11,6 +11,8 @@ from choruspro.settings.base import *  # noqa: E402,F403
 DEBUG = False
 DEV_OUTBOX = False
 CELERY_TASK_ALWAYS_EAGER = False
+# TLS ends at the proxy (deploy/Caddyfile), which sets this header itself; trusted because web is
+# reachable through that proxy only (docker-compose.yml publishes no port of web).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
