@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
 from deposits import archives, workflow
 from deposits.enums import DepositFormat, DepositKind, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
@@ -52,7 +53,7 @@ def _set_status(deposit: Deposit, name: str, note: str = "") -> None:
 def _queue(deposit_id: int) -> None:
     from deposits.tasks import process_deposit_task
 
-    transaction.on_commit(lambda: process_deposit_task.delay(deposit_id))
+    enqueue_on_commit(process_deposit_task, deposit_id)
 
 
 # --- Deposit ------------------------------------------------------------------------------------

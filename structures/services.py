@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
 from structures import cache, selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
@@ -82,7 +83,7 @@ def _audit(*, actor, structure, action, target_user=None, description="", **payl
 def _notify(kind: str, object_id: int):
     from structures.tasks import send_structure_notification_task
 
-    transaction.on_commit(lambda: send_structure_notification_task.delay(kind, object_id))
+    enqueue_on_commit(send_structure_notification_task, kind, object_id)
 
 
 def _lock_structure(structure_id) -> Structure:

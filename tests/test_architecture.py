@@ -28,6 +28,7 @@ CHORUSPRO_CORE = {
     "choruspro.forms",
     "choruspro.history",
     "choruspro.middleware",
+    "choruspro.outbox",
     "choruspro.spreadsheet",
 }
 # Free to import anything: they test or measure the whole portal, or start it (gunicorn.conf.py).
