@@ -30,8 +30,9 @@ from structures import permissions as structure_permissions
 logger = logging.getLogger(__name__)
 
 MAX_UNIT_SIZE = 10 * 1024 * 1024
-# A deposit left in processing longer than this was dropped by its worker: it can be retried.
-STUCK_AFTER = datetime.timedelta(minutes=10)
+# A deposit left in processing longer than this (past CELERY_TASK_TIME_LIMIT) was dropped by its
+# worker: it can be retried.
+STUCK_AFTER = datetime.timedelta(minutes=2)
 UNIT_EXTENSIONS = (".pdf", ".xml")
 LOT_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
 
