@@ -3,15 +3,17 @@ effects: the change stays committed, and the periodic sweeps do the work the que
 
 import datetime
 import logging
+import threading
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from choruspro.celery import app
 from choruspro.outbox import safe_delay
 from deposits.services import STUCK_AFTER
-from invoices import sweeps
+from invoices import notifications, services, sweeps
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice, Notification
 from invoices.tasks import notify_status_change_task, route_invoice_task
@@ -98,8 +100,6 @@ def test_traiter_with_the_broker_down_answers_302_and_the_sweep_notifies(
 
 
 def test_routing_and_notification_tasks_retry_database_errors_with_backoff():
-    from django.db import InterfaceError, OperationalError
-
     for task in (route_invoice_task, notify_status_change_task):
         assert set(task.autoretry_for) == {OperationalError, InterfaceError}
         assert task.retry_backoff and task.max_retries
@@ -113,3 +113,30 @@ def test_a_killed_workers_task_comes_back_within_two_minutes():
     assert STUCK_AFTER <= datetime.timedelta(minutes=2)
     assert app.conf.beat_schedule["deposits-requeue-stuck"]["schedule"] <= 60
     assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_in_the_worker_is_retried_on_redis(
+    make_invoice, recipient, redis_worker, monkeypatch
+):
+    """The database drops the notification task's connection once: the worker retries it."""
+    invoice = make_invoice()
+    real, calls = notifications.notify_status_change, []
+
+    def dropped_once(change_id):
+        calls.append(change_id)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        real(change_id)
+
+    monkeypatch.setattr(notifications, "notify_status_change", dropped_once)
+    services.process_invoice(
+        actor=recipient.gp, structure=recipient, invoice_id=invoice.pk, transition="reject", reason="Doublon"
+    )
+    change = invoice.status_changes.get(to_status=InvoiceStatus.REJECTED)
+    for _ in range(100):
+        if change.notifications.exists():
+            break
+        threading.Event().wait(0.1)
+    assert change.notifications.exists()
+    assert calls == [change.pk, change.pk]
