@@ -9,6 +9,7 @@ from stdnum.fr import siret
 
 from accounts.enums import Language, NotificationPreference
 from choruspro.forms import PortalForm
+from choruspro.text import single_line
 from structures.enums import IdentifierType, Space, SubscriptionMode
 
 
@@ -71,8 +72,8 @@ class SignupIdentityForm(PortalForm):
 
 
 class PersonalInfoForm(PortalForm):
-    nom = forms.CharField(label=_("Nom"), max_length=100)
-    prenom = forms.CharField(label=_("Prénom"), max_length=100)
+    nom = forms.CharField(label=_("Nom"), max_length=100, validators=[single_line])
+    prenom = forms.CharField(label=_("Prénom"), max_length=100, validators=[single_line])
     contact_email = forms.EmailField(
         label=_("Adresse électronique de contact"),
         required=False,
@@ -97,8 +98,10 @@ class PersonalInfoForm(PortalForm):
 class StructureCreationForm(PortalForm):
     """A private structure only: public ones come from the annuaire or the operators."""
 
-    raison_sociale = forms.CharField(label=_("Raison sociale"), max_length=255)
-    libelle = forms.CharField(label=_("Libellé de la structure"), max_length=255, required=False)
+    raison_sociale = forms.CharField(label=_("Raison sociale"), max_length=255, validators=[single_line])
+    libelle = forms.CharField(
+        label=_("Libellé de la structure"), max_length=255, required=False, validators=[single_line]
+    )
     email = forms.EmailField(label=_("Adresse électronique de la structure"), required=False)
     adresse = forms.CharField(label=_("Adresse du siège"), max_length=255)
     complement_adresse_1 = forms.CharField(label=_("Complément d'adresse 1"), max_length=255, required=False)

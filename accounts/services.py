@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import UserStatus
 from accounts.exceptions import AccountError, ActivationLinkExpired, ActivationLinkInvalid, ActivationLinkUsed
 from accounts.models import User
+from choruspro.text import email_subject
 from structures import cache as structure_cache
 from structures import services as structure_services
 from structures.enums import MembershipStatus, Role, StructureKind, StructureStatus
@@ -75,10 +76,10 @@ def send_activation_email(user_id: int) -> None:
         "resend_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:resend_activation"),
     }
     with translation.override(user.language):
-        subject = render_to_string("emails/accounts/activation_subject.txt", context).strip()
+        subject = email_subject("emails/accounts/activation_subject.txt", context)
         body = render_to_string("emails/accounts/activation.txt", context)
     # The link goes to the connection e-mail: it proves the user owns the login address.
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+    send_mail(subject, body, None, [user.email])
 
 
 def send_requested_activation_link(sender, *, user_id: int, **kwargs) -> None:
@@ -98,9 +99,9 @@ def send_existing_account_email(user_id: int) -> None:
         "reset_url": base_url + reverse("account_reset_password"),
     }
     with translation.override(user.language):
-        subject = render_to_string("emails/accounts/existing_account_subject.txt", context).strip()
+        subject = email_subject("emails/accounts/existing_account_subject.txt", context)
         body = render_to_string("emails/accounts/existing_account.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
+    send_mail(subject, body, None, [user.email])
 
 
 def resend_activation(*, email: str) -> None:

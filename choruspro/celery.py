@@ -15,7 +15,16 @@ app.conf.beat_schedule = {
     # A deposit whose worker was lost is queued again (domain §4.2, IN_EN_ATTENTE_RETRAITEMENT_CPP).
     "deposits-requeue-stuck": {
         "task": "deposits.tasks.requeue_stuck_deposits_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,
+    },
+    # Side effects a broker or database outage kept from running (choruspro/outbox.py).
+    "invoices-route-stale": {
+        "task": "invoices.tasks.route_stale_invoices_task",
+        "schedule": 120.0,
+    },
+    "invoices-notify-missed": {
+        "task": "invoices.tasks.notify_missed_changes_task",
+        "schedule": 300.0,
     },
     # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
     "invoices-daily-digest": {

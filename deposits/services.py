@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
 from deposits import archives, workflow
 from deposits.enums import DepositFormat, DepositKind, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
@@ -29,8 +30,9 @@ from structures import permissions as structure_permissions
 logger = logging.getLogger(__name__)
 
 MAX_UNIT_SIZE = 10 * 1024 * 1024
-# A deposit left in processing longer than this was dropped by its worker: it can be retried.
-STUCK_AFTER = datetime.timedelta(minutes=10)
+# A deposit left in processing longer than this (past CELERY_TASK_TIME_LIMIT) was dropped by its
+# worker: it can be retried.
+STUCK_AFTER = datetime.timedelta(minutes=2)
 UNIT_EXTENSIONS = (".pdf", ".xml")
 LOT_EXTENSIONS = (".zip", ".tar.gz", ".tgz")
 
@@ -52,7 +54,7 @@ def _set_status(deposit: Deposit, name: str, note: str = "") -> None:
 def _queue(deposit_id: int) -> None:
     from deposits.tasks import process_deposit_task
 
-    transaction.on_commit(lambda: process_deposit_task.delay(deposit_id))
+    enqueue_on_commit(process_deposit_task, deposit_id)
 
 
 # --- Deposit ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.enums import NotificationPreference
+from choruspro.text import email_subject
 from invoices import workflow
 from invoices.models import InvoiceStatusChange, Notification
 from structures import cache as structure_cache
@@ -66,9 +67,9 @@ def _create(user_ids: list[int], change) -> set[int]:
 
 def _send(user, template: str, context: dict) -> None:
     with translation.override(user.language):
-        subject = render_to_string(f"emails/invoices/{template}_subject.txt", context).strip()
+        subject = email_subject(f"emails/invoices/{template}_subject.txt", context)
         body = render_to_string(f"emails/invoices/{template}.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.notification_email])
+    send_mail(subject, body, None, [user.notification_email])
 
 
 def notify_status_change(change_id: int) -> None:

@@ -9,6 +9,7 @@ from schwifty import exceptions as iban_errors
 from stdnum.eu import vat
 
 from choruspro.forms import PortalForm
+from choruspro.text import single_line
 from structures.enums import BankAccountStatus, Role, Space
 from structures.models import Structure, StructureService
 
@@ -81,8 +82,8 @@ RECIPIENT_FIELDS = (
 
 
 class StructureForm(PortalForm):
-    raison_sociale = _model_field(Structure, "raison_sociale")
-    libelle = _model_field(Structure, "libelle")
+    raison_sociale = _model_field(Structure, "raison_sociale", validators=[single_line])
+    libelle = _model_field(Structure, "libelle", validators=[single_line])
     email = _model_field(Structure, "email")
     numero_tva = _model_field(Structure, "numero_tva")
     adresse = _model_field(Structure, "adresse")
@@ -161,7 +162,7 @@ class InactivateStructureForm(PortalForm):
 
 class ServiceCreateForm(PortalForm):
     code = forms.CharField(label=_("Code service"), max_length=100)
-    libelle = forms.CharField(label=_("Libellé"), max_length=255)
+    libelle = forms.CharField(label=_("Libellé"), max_length=255, validators=[single_line])
     engagement_required = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
 
     def clean_code(self):
@@ -174,7 +175,7 @@ class ServiceCreateForm(PortalForm):
 
 
 class ServiceUpdateForm(PortalForm):
-    libelle = forms.CharField(label=_("Libellé"), max_length=255)
+    libelle = forms.CharField(label=_("Libellé"), max_length=255, validators=[single_line])
     is_active = forms.BooleanField(label=_("Service actif"), required=False)
     engagement_required = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
 

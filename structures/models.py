@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.history import AppendOnlyModel
+from choruspro.text import single_line
 from structures.enums import (
     AuditAction,
     BankAccountStatus,
@@ -18,6 +20,17 @@ from structures.enums import (
     SubscriptionMode,
     SubscriptionStatus,
 )
+
+
+def _single_line_fields(instance, *names):
+    errors = {}
+    for name in names:
+        try:
+            single_line(getattr(instance, name))
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)
 
 
 class StructureQuerySet(models.QuerySet):
@@ -99,6 +112,10 @@ class Structure(models.Model):
     def __str__(self):
         return f"{self.raison_sociale} ({self.identifier})"
 
+    def clean(self):
+        # Not a field validator: that would be a migration; forms and services check it too.
+        _single_line_fields(self, "raison_sociale", "libelle")
+
     @property
     def is_public(self):
         return self.kind == StructureKind.PUBLIC
@@ -126,6 +143,9 @@ class StructureService(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.libelle}"
+
+    def clean(self):
+        _single_line_fields(self, "libelle")
 
 
 class BankAccount(models.Model):

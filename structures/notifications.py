@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from choruspro.text import email_subject
 from structures.enums import MANAGER_ROLES, MembershipStatus
 from structures.models import BillingMandate, Membership, SpaceSubscription
 
@@ -27,9 +28,9 @@ def _send(template: str, recipients, context: dict, language: str = "fr"):
     if not recipients:
         return
     with translation.override(language):
-        subject = render_to_string(f"emails/structures/{template}_subject.txt", context).strip()
+        subject = email_subject(f"emails/structures/{template}_subject.txt", context)
         body = render_to_string(f"emails/structures/{template}.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, recipients)
+    send_mail(subject, body, None, recipients)
 
 
 def _managers(structure):

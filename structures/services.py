@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
+from choruspro.text import NOT_SINGLE_LINE, is_single_line
 from structures import cache, selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
@@ -82,7 +84,13 @@ def _audit(*, actor, structure, action, target_user=None, description="", **payl
 def _notify(kind: str, object_id: int):
     from structures.tasks import send_structure_notification_task
 
-    transaction.on_commit(lambda: send_structure_notification_task.delay(kind, object_id))
+    enqueue_on_commit(send_structure_notification_task, kind, object_id)
+
+
+def _require_single_line(*names):
+    """Names go into e-mail subjects: a newline there would stop every e-mail that quotes them."""
+    if not all(is_single_line(name) for name in names):
+        raise StructureError(NOT_SINGLE_LINE)
 
 
 def _lock_structure(structure_id) -> Structure:
@@ -138,6 +146,7 @@ def create_structure(
             )
         )
     values = {field: data[field] for field in STRUCTURE_FIELDS if field in data}
+    _require_single_line(values.get("raison_sociale", ""), values.get("libelle", ""))
     values["kind"] = kind
     values["created_by_signup"] = created_by_signup
     if Structure.objects.filter(
@@ -187,6 +196,7 @@ def update_structure(*, actor, structure_id: int, data: dict) -> Structure:
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
+    _require_single_line(data.get("raison_sociale", ""), data.get("libelle", ""))
     changed = {}
     for field in EDITABLE_STRUCTURE_FIELDS:
         if field in data and getattr(structure, field) != data[field]:
@@ -232,6 +242,7 @@ def create_service(*, actor, structure_id: int, code: str, libelle: str, engagem
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
+    _require_single_line(libelle)
     code = code.strip().upper()
     if StructureService.objects.filter(structure=structure, code=code).exists():
         raise StructureError(_("Un service existe déjà avec ce code dans la structure."))
@@ -249,6 +260,7 @@ def update_service(
     structure = _lock_structure(structure_id)
     _require_manager(actor, structure)
     _require_active(structure)
+    _require_single_line(libelle)
     service = StructureService.objects.select_for_update().get(pk=service_id, structure=structure)
     service.libelle = libelle.strip()
     service.is_active = is_active

@@ -208,6 +208,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker killed mid-task: Redis hands its unacknowledged message to another worker after the
+# visibility timeout (1 h by default), which must outlast the longest run or a running task would
+# be handed out twice; deposits.services.STUCK_AFTER and the every-minute beat sweep back it up.
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = 105
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 120}
 # Celery would otherwise close the database connection before and after each task (a new
 # PostgreSQL backend per task); choruspro/celery.py applies CONN_MAX_AGE instead.
 CELERY_DB_REUSE_MAX = 10_000

@@ -2,10 +2,10 @@
 under a row lock, with its history row in the same transaction and its side effects after commit;
 the locks and rights every service starts with."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
 from invoices import events, selectors, workflow
 from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, InvoiceNotFound
 from invoices.models import Invoice, InvoiceStatusChange
@@ -16,8 +16,7 @@ from structures.enums import Space, SubscriptionMode
 def _notify_after_commit(change: InvoiceStatusChange):
     from invoices.tasks import notify_status_change_task
 
-    change_id = change.pk
-    transaction.on_commit(lambda: notify_status_change_task.delay(change_id))
+    enqueue_on_commit(notify_status_change_task, change.pk)
 
 
 def _apply_transition(invoice, name, *, actor, structure, reason="", payload=None, expected_status=None):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from choruspro.outbox import enqueue_on_commit
 from invoices import events, workflow
 from invoices.models import Invoice
 from invoices.services.core import _apply_transition, _lock
@@ -10,7 +11,7 @@ from invoices.services.core import _apply_transition, _lock
 def _queue_routing(invoice_id):
     from invoices.tasks import route_invoice_task
 
-    transaction.on_commit(lambda: route_invoice_task.delay(invoice_id))
+    enqueue_on_commit(route_invoice_task, invoice_id)
 
 
 @transaction.atomic

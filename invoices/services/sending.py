@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro.outbox import enqueue_on_commit
 from invoices import events, workflow
 from invoices.enums import (
     CADRES_WITH_VALIDATOR,
@@ -187,7 +188,7 @@ def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False
 def _queue_original(invoice_id):
     from invoices.tasks import generate_original_task
 
-    transaction.on_commit(lambda: generate_original_task.delay(invoice_id))
+    enqueue_on_commit(generate_original_task, invoice_id)
 
 
 def _structured_data_errors(invoice: Invoice) -> dict[str | None, list[str]]:
