@@ -7,8 +7,10 @@ logger = logging.getLogger(__name__)
 
 # One file must not hold a worker: past the soft limit the reading is interrupted and the deposit
 # goes through the failure path below (retried, then « erreur technique »); the hard limit kills a
-# reader stuck in C code, and requeue_stuck_deposits_task picks the deposit up again.
-READING_LIMITS = {"soft_time_limit": 120, "time_limit": 150}
+# reader stuck in C code, and requeue_stuck_deposits_task picks the deposit up again. Both stay
+# under the broker's visibility timeout (settings: CELERY_BROKER_TRANSPORT_OPTIONS), or a file still
+# being read would be handed to a second worker.
+READING_LIMITS = {"soft_time_limit": 90, "time_limit": 105}
 
 
 # Expected failures end in a rejected state inside the services; anything else is caught here, so
