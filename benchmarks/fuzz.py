@@ -432,6 +432,9 @@ class Runner:
             self.stop()
             return "hang", f"over {time_limit:.0f} s", time.monotonic() - started
         except (EOFError, BrokenPipeError, ConnectionResetError):
+            # The pipe closes a moment before the process is reaped: wait for its exit code.
+            if self.process is not None:
+                self.process.join(5)
             code = self.process.exitcode if self.process else None
             self.stop()
             return "crash", f"the child process died (exit code {code})", time.monotonic() - started
