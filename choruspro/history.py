@@ -224,6 +224,20 @@ def verify(model: type[AppendOnlyModel], queryset=None) -> ChainReport:
     queryset = model.objects.all() if queryset is None else queryset
     columns = {"pk", "previous_hash", "row_hash", model.chain_attname(), *model.hashed_attnames()}
     rows = queryset.order_by(model.chain_attname(), "pk").values(*columns).iterator(chunk_size=5000)
+    return _report(model, rows)
+
+
+def verify_loaded(model: type[AppendOnlyModel], instances) -> ChainReport:
+    """verify() over rows a page has already read (any order): no query of its own."""
+    key = model.chain_attname()
+    rows = (
+        {"pk": row.pk, "previous_hash": row.previous_hash, "row_hash": row.row_hash, **row.hashed_content()}
+        for row in sorted(instances, key=lambda row: (getattr(row, key), row.pk))
+    )
+    return _report(model, rows)
+
+
+def _report(model, rows: Iterable[dict]) -> ChainReport:
     report = ChainReport(model)
     for chain, members in _chains(model, rows):
         report.chains += 1

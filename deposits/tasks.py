@@ -15,32 +15,29 @@ READING_LIMITS = {"soft_time_limit": 90, "time_limit": 105}
 
 # Expected failures end in a rejected state inside the services; anything else is caught here, so
 # that no deposit is left in processing: it is retried, then given up (deposits.services).
+def _read_or_fail(read, fail, what: str, **ids) -> None:
+    try:
+        read(**ids)
+    except SoftTimeLimitExceeded:
+        logger.error("%s %s: reading time limit exceeded", what, *ids.values())
+        fail(**ids)
+    except Exception:
+        logger.exception("%s %s: processing failed", what, *ids.values())
+        fail(**ids)
+
+
 @shared_task(acks_late=True, **READING_LIMITS)
 def process_deposit_task(deposit_id: int) -> None:
     from deposits.services import fail_deposit, process_deposit
 
-    try:
-        process_deposit(deposit_id=deposit_id)
-    except SoftTimeLimitExceeded:
-        logger.error("Deposit %s: reading time limit exceeded", deposit_id)
-        fail_deposit(deposit_id=deposit_id)
-    except Exception:
-        logger.exception("Deposit %s: processing failed", deposit_id)
-        fail_deposit(deposit_id=deposit_id)
+    _read_or_fail(process_deposit, fail_deposit, "Deposit", deposit_id=deposit_id)
 
 
 @shared_task(acks_late=True, **READING_LIMITS)
 def process_deposit_item_task(item_id: int) -> None:
     from deposits.services import fail_deposit_item, process_lot_item
 
-    try:
-        process_lot_item(item_id=item_id)
-    except SoftTimeLimitExceeded:
-        logger.error("Deposit item %s: reading time limit exceeded", item_id)
-        fail_deposit_item(item_id=item_id)
-    except Exception:
-        logger.exception("Deposit item %s: processing failed", item_id)
-        fail_deposit_item(item_id=item_id)
+    _read_or_fail(process_lot_item, fail_deposit_item, "Deposit item", item_id=item_id)
 
 
 @shared_task(acks_late=True)

@@ -19,6 +19,16 @@ class LineInput:
     discount: Decimal
     vat_rate: Decimal  # percent, e.g. Decimal("20")
 
+    @classmethod
+    def of(cls, line: dict) -> "LineInput":
+        """From a line as the services take it (quantity, unit_price, vat_rate, optional discount)."""
+        return cls(
+            quantity=Decimal(line["quantity"]),
+            unit_price=Decimal(line["unit_price"]),
+            discount=Decimal(line.get("discount") or 0),
+            vat_rate=Decimal(line["vat_rate"]),
+        )
+
 
 @dataclass
 class Totals:

@@ -261,11 +261,13 @@ def unread_notifications_count(user) -> int:
 # --- Piste d'audit --------------------------------------------------------------------------------
 
 
-def audit_trail_break(invoice: Invoice) -> history.Break | None:
-    """The earliest broken link of the invoice's three histories; None when they are intact."""
-    breaks = [
-        link
-        for model in (InvoiceStatusChange, InvoiceUserAction, InvoiceEvent)
-        for link in history.verify(model, model.objects.filter(invoice=invoice)).breaks
-    ]
+def audit_trail_break(*, status_changes, user_actions, events) -> history.Break | None:
+    """The earliest broken link of an invoice's three histories, checked on the rows its page has
+    read; None when they are intact."""
+    loaded = (
+        (InvoiceStatusChange, status_changes),
+        (InvoiceUserAction, user_actions),
+        (InvoiceEvent, events),
+    )
+    breaks = [link for model, rows in loaded for link in history.verify_loaded(model, rows).breaks]
     return min(breaks, key=lambda link: (link.created_at, link.row_id), default=None)

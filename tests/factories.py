@@ -162,15 +162,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def lines(obj, create, extracted, **kwargs):
         lines = INVOICE_LINES if extracted is None else extracted
-        inputs = [
-            computations.LineInput(
-                quantity=Decimal(line["quantity"]),
-                unit_price=Decimal(line["unit_price"]),
-                discount=Decimal(line.get("discount") or 0),
-                vat_rate=Decimal(line["vat_rate"]),
-            )
-            for line in lines
-        ]
+        inputs = [computations.LineInput.of(line) for line in lines]
         totals = computations.compute(inputs, global_discount=obj.global_discount or Decimal(0))
         InvoiceLine.objects.bulk_create(
             InvoiceLine(

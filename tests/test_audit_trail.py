@@ -308,15 +308,23 @@ def _portal_audit_log(invoice, label):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "write_row, rows_of",
+    "write_row, rows_of, label_of",
     [
-        (_invoice_event, lambda invoice: InvoiceEvent.objects.filter(invoice=invoice, label__in=LABELS)),
-        (_portal_audit_log, lambda invoice: AuditLog.objects.filter(structure=None, description__in=LABELS)),
+        (
+            _invoice_event,
+            lambda invoice: InvoiceEvent.objects.filter(invoice=invoice, label__in=LABELS),
+            lambda row: row.label,
+        ),
+        (
+            _portal_audit_log,
+            lambda invoice: AuditLog.objects.filter(structure=None, description__in=LABELS),
+            lambda row: row.description,
+        ),
     ],
     ids=["invoice-lock", "advisory-lock"],
 )
 def test_concurrent_writers_of_one_chain_chain_one_after_the_other(
-    postgresql, make_invoice, write_row, rows_of
+    postgresql, make_invoice, write_row, rows_of, label_of
 ):
     """The second writer waits for the first one's commit, then chains onto its row (and the
     truncation that ends a transactional test is not refused by the triggers)."""
@@ -346,6 +354,6 @@ def test_concurrent_writers_of_one_chain_chain_one_after_the_other(
     first.join(10)
     second.join(10)
     rows = list(rows_of(invoice).order_by("pk"))
-    assert [row.description if isinstance(row, AuditLog) else row.label for row in rows] == list(LABELS)
+    assert [label_of(row) for row in rows] == list(LABELS)
     assert rows[1].previous_hash == rows[0].row_hash
     assert history.verify(type(rows[0])).breaks == []

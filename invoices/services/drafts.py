@@ -60,15 +60,7 @@ def require_new_invoice_allowed(actor, structure) -> None:
 
 
 def _set_lines_and_totals(invoice: Invoice, lines: list[dict], *, new: bool = False):
-    inputs = [
-        computations.LineInput(
-            quantity=Decimal(line["quantity"]),
-            unit_price=Decimal(line["unit_price"]),
-            discount=Decimal(line.get("discount") or 0),
-            vat_rate=Decimal(line["vat_rate"]),
-        )
-        for line in lines
-    ]
+    inputs = [computations.LineInput.of(line) for line in lines]
     override = computations.amount_due_override(
         invoice.amount_due if invoice.amount_due_overridden else None,
         already_paid=invoice.cadre in CADRES_ALREADY_PAID,

@@ -48,18 +48,23 @@ def _store_original(invoice: Invoice) -> InvoiceAttachment:
 
 
 def _attach_principal(invoice: Invoice, name: str, data: bytes, *, actor) -> InvoiceAttachment:
-    original = InvoiceAttachment(
+    return _store_attachment(invoice, AttachmentKind.PRINCIPAL, name, data, actor)
+
+
+def _store_attachment(invoice: Invoice, kind: str, name: str, data: bytes, actor) -> InvoiceAttachment:
+    """Stores the bytes once through the storage, with their SHA-256."""
+    attachment = InvoiceAttachment(
         invoice=invoice,
-        kind=AttachmentKind.PRINCIPAL,
+        kind=kind,
         name=name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         content_type=attachment_rules.content_type(name),
         added_by=actor,
     )
-    original.file.save(name, ContentFile(data), save=False)
-    original.save()
-    return original
+    attachment.file.save(name, ContentFile(data), save=False)
+    attachment.save()
+    return attachment
 
 
 def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
@@ -88,21 +93,9 @@ def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
 
 
 def _add_files(invoice: Invoice, accepted, actor) -> list[InvoiceAttachment]:
-    added = []
-    for name, data in accepted:
-        attachment = InvoiceAttachment(
-            invoice=invoice,
-            kind=AttachmentKind.COMPLEMENTARY,
-            name=name,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            content_type=attachment_rules.content_type(name),
-            added_by=actor,
-        )
-        attachment.file.save(name, ContentFile(data), save=False)
-        attachment.save()
-        added.append(attachment)
-    return added
+    return [
+        _store_attachment(invoice, AttachmentKind.COMPLEMENTARY, name, data, actor) for name, data in accepted
+    ]
 
 
 @transaction.atomic

@@ -137,13 +137,15 @@ def invoice_page_context(invoice) -> dict:
     """The invoice page's data and histories; the original and the last return are picked from
     the lists the page shows anyway (no query of their own)."""
     attachments = list(invoice.attachments.select_related("added_by"))
-    status_changes = list(invoice.status_changes.select_related("actor", "structure"))
-    returns = (c for c in status_changes if c.to_status in workflow.RETURNED_TO_SUPPLIER)
+    histories = {
+        "status_changes": list(invoice.status_changes.select_related("actor", "structure")),
+        "user_actions": list(invoice.user_actions.select_related("actor")),
+        "events": list(invoice.events.all()),
+    }
+    returns = (c for c in histories["status_changes"] if c.to_status in workflow.RETURNED_TO_SUPPLIER)
     return {
-        "status_changes": status_changes,
-        "user_actions": invoice.user_actions.select_related("actor"),
-        "events": invoice.events.all(),
-        "audit_trail_break": selectors.audit_trail_break(invoice),
+        **histories,
+        "audit_trail_break": selectors.audit_trail_break(**histories),
         "original": next((a for a in attachments if a.kind == AttachmentKind.PRINCIPAL), None),
         "attachments": attachments,
         "lines": invoice.lines.all(),

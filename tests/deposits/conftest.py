@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from deposits import services
+from deposits.enums import DepositFormat, DepositKind
 from tests.conftest import require_or_skip
 
 
@@ -58,3 +60,25 @@ def tar_gz_of(members: dict[str, bytes], links=()) -> bytes:
             info.linkname = target
             archive.addfile(info)
     return buffer.getvalue()
+
+
+def deposit(supplier, name, data, *, kind=DepositKind.UNIT, fmt=DepositFormat.MIXED, callbacks=None):
+    """A deposit made through the real service (its tasks run when `callbacks` is given)."""
+
+    def create():
+        return services.create_deposit(
+            actor=supplier.gp,
+            structure=supplier,
+            kind=kind,
+            declared_format=fmt,
+            cadre="A1_FACTURE_FOURNISSEUR",
+            validator=None,
+            upload=upload(name, data),
+        )
+
+    if callbacks is None:
+        return create()
+    with callbacks(execute=True):
+        made = create()
+    made.refresh_from_db()
+    return made

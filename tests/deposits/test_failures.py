@@ -16,7 +16,8 @@ from deposits import archives, services, workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome
 from einvoice import pdf
 from einvoice.extraction import ExtractionError, extract
-from tests.deposits.conftest import tar_gz_of, upload, zip_of
+from tests.deposits.conftest import deposit as make_deposit
+from tests.deposits.conftest import tar_gz_of, zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +27,8 @@ CII = {
 }
 
 
-def deposit(supplier, name, data, *, kind=DepositKind.UNIT, fmt=DepositFormat.STRUCTURED, callbacks=None):
-    def create():
-        return services.create_deposit(
-            actor=supplier.gp,
-            structure=supplier,
-            kind=kind,
-            declared_format=fmt,
-            cadre="A1_FACTURE_FOURNISSEUR",
-            validator=None,
-            upload=upload(name, data),
-        )
-
-    if callbacks is None:
-        return create()
-    with callbacks(execute=True):
-        made = create()
-    made.refresh_from_db()
-    return made
+def deposit(supplier, name, data, *, fmt=DepositFormat.STRUCTURED, **options):
+    return make_deposit(supplier, name, data, fmt=fmt, **options)
 
 
 def history(made) -> list[str]:

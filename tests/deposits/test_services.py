@@ -13,29 +13,9 @@ from deposits.models import Deposit, DepositItem
 from invoices import services as invoice_services
 from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus
 from invoices.models import Invoice
-from tests.deposits.conftest import tar_gz_of, upload, zip_of
+from tests.deposits.conftest import deposit, tar_gz_of, zip_of
 
 pytestmark = pytest.mark.django_db
-
-
-def deposit(supplier, name, data, *, kind=DepositKind.UNIT, fmt=DepositFormat.MIXED, callbacks=None):
-    def create():
-        return services.create_deposit(
-            actor=supplier.gp,
-            structure=supplier,
-            kind=kind,
-            declared_format=fmt,
-            cadre="A1_FACTURE_FOURNISSEUR",
-            validator=None,
-            upload=upload(name, data),
-        )
-
-    if callbacks is None:
-        return create()
-    with callbacks(execute=True):
-        made = create()
-    made.refresh_from_db()
-    return made
 
 
 def test_facturx_becomes_a_draft_that_says_what_its_file_says(

@@ -35,7 +35,7 @@ def test_traiter_reads_the_invoice_once(client, recipient, invoice, django_asser
 def test_recipient_invoice_page(client, recipient, invoice, django_assert_num_queries):
     client.force_login(recipient.gp)
     client.get(f"/factures-recues/{invoice.pk}/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(f"/factures-recues/{invoice.pk}/")
     assert response.status_code == 200
 
@@ -43,7 +43,7 @@ def test_recipient_invoice_page(client, recipient, invoice, django_assert_num_qu
 def test_supplier_invoice_page(client, supplier, invoice, django_assert_num_queries):
     client.force_login(supplier.gp)
     client.get(f"/factures-emises/{invoice.pk}/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(f"/factures-emises/{invoice.pk}/")
     assert response.status_code == 200
 
