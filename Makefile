@@ -6,11 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint bench-annuaire bench-lists bench-deposits fuzz clean
 
+# uv (from PyPI) installs in a fraction of pip's time; pip stays the fallback when uv cannot be
+# had or fails. Both show their progress.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the dependencies into $(VENV) (first start only: about a minute with uv)"
+	@($(BIN)/python -m pip install --quiet --disable-pip-version-check uv \
+	  && $(BIN)/python -m uv pip install --python $(BIN)/python -e ".[dev]") \
+	  || $(BIN)/python -m pip install --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
 
 install: $(STAMP)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.enums import UserStatus
 from accounts.models import User
 from structures import selectors, services
-from structures.enums import IdentifierType, MandateStatus, Role, StructureKind
+from structures.enums import IdentifierType, MandateStatus, MembershipStatus, Role, StructureKind
 from structures.models import BankAccount, BillingMandate, Membership, Structure, StructureService
 
 DEMO_PASSWORD = "Demo-Chorus-2026!"
@@ -22,6 +22,21 @@ USERS = {
     "gp.entite@demo.chorus.fr": ("Lefèvre", "Sophie", "Gestionnaire principale de l'entité publique"),
     "candidat@demo.chorus.fr": ("Bernard", "Louis", "Demande de rattachement en attente"),
 }
+CANDIDATE = "candidat@demo.chorus.fr"
+
+
+def account_role(email: str, role: str) -> str:
+    """The role printed for a demo account, true after the demo's pending request was answered."""
+    if email != CANDIDATE:
+        return role
+    membership = Membership.objects.filter(user__email=email).first()
+    answered = {
+        MembershipStatus.ACTIVE: "Utilisateur du fournisseur (demande de rattachement acceptée)",
+        MembershipStatus.REFUSED: "Demande de rattachement refusée",
+        MembershipStatus.INACTIVE: "Rattachement désactivé",
+    }
+    return answered.get(membership.status, role) if membership else role
+
 
 # Valid SIRETs (Luhn-checked); public entity services with varied requirements.
 SUPPLIER = {
@@ -86,7 +101,7 @@ def load_demo_structures() -> DemoParties:
     plain = users["utilisateur.fournisseur@demo.chorus.fr"]
     if not Membership.objects.filter(user=plain, structure=supplier).exists():
         services.attach_user(actor=gp, structure_id=supplier.pk, user=plain, role=Role.USER)
-    candidate = users["candidat@demo.chorus.fr"]
+    candidate = users[CANDIDATE]
     if not Membership.objects.filter(user=candidate, structure=supplier).exists():
         services.request_membership(
             user=candidate, structure_id=supplier.pk, message="Je rejoins le service comptabilité."

@@ -88,6 +88,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL backend each time (a lot of 1,000 invoices runs 3,000 tasks).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The covering indexes (INCLUDE columns) that serve PostgreSQL's lists are plain indexes on SQLite,
+# which says so at every start: the embedded database needs no warning about it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Django's connection pool (psycopg_pool) instead: each process keeps a few connections open and
 # lends one per request or task, which bounds the backends a node opens however many threads it
 # runs. Django refuses a pool with persistent connections, so CONN_MAX_AGE goes to 0: closing a

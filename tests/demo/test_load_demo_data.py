@@ -42,3 +42,25 @@ def test_demo_invoices_cover_every_status_between_the_demo_structures():
     }
     assert expected <= statuses
     assert Invoice.objects.count() > 300
+
+
+def test_printed_accounts_stay_true_once_the_demo_request_is_approved():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from structures import services
+    from structures.models import Membership
+
+    call_command("load_demo_data", stdout=StringIO())
+    request = Membership.objects.get(user__email="candidat@demo.chorus.fr")
+    manager = Membership.objects.get(
+        user__email="gp.fournisseur@demo.chorus.fr", structure=request.structure
+    ).user
+    services.decide_membership(
+        actor=manager, structure_id=request.structure_id, membership_id=request.pk, approve=True
+    )
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if "candidat@" in line)
+    assert "acceptée" in line and "en attente" not in line

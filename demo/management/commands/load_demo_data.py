@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
-from demo.structures import DEMO_PASSWORD, USERS, load_demo_structures
+from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_structures
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def _print_accounts(self, supplier, entity):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for email, (_nom, _prenom, role) in USERS.items():
-            self.stdout.write(f"  {email:42} {role}")
+            self.stdout.write(f"  {email:42} {account_role(email, role)}")
         self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
         port = os.environ.get("PORT", "8000")
         self.stdout.write(
