@@ -6,9 +6,22 @@ from django.urls import include, path
 from accounts import views as account_views
 from choruspro import views
 
+# The footer's institutional pages (choruspro.views.PAGES), at their French addresses.
+PAGE_PATHS = {
+    "help": "aide/",
+    "contact": "contact/",
+    "accessibility": "accessibilite/",
+    "legal": "mentions-legales/",
+    "privacy": "donnees-personnelles/",
+    "cookies": "gestion-des-cookies/",
+    "sitemap": "plan-du-site/",
+}
+page_patterns = [path(address, views.page, {"slug": slug}, name=slug) for slug, address in PAGE_PATHS.items()]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include((page_patterns, "pages"))),
     # accounts.urls holds /accounts/signup/… (the portal's own sign-up steps, which take
     # precedence over allauth's single form) and /compte/ (Mon compte).
     path("", include("accounts.urls")),

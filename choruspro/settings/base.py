@@ -166,6 +166,8 @@ LOGOUT_REDIRECT_URL = "home"
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Portail Chorus <ne-pas-repondre@chorus.example.org>"
 )
+# The address the contact page gives for questions about the portal itself.
+SUPPORT_EMAIL = env("DJANGO_SUPPORT_EMAIL", default="support@chorus.example.org")
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
