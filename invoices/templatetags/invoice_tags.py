@@ -23,7 +23,7 @@ def status_badge(status):
     # Built here rather than from a template: it is rendered on every row of every list.
     kind = STATUS_BADGES.get(status, "")
     return format_html(
-        '<p class="fr-badge fr-badge--sm{}" data-status="{}">{}</p>',
+        '<p class="fr-badge fr-badge--sm fr-badge--no-icon{}" data-status="{}">{}</p>',
         f" fr-badge--{kind}" if kind else "",
         status,
         InvoiceStatus(status).label,
