@@ -2,6 +2,7 @@
 
 from django.db.models import F, Lookup, Q, QuerySet
 
+from choruspro.text import search_key
 from structures.enums import StructureKind, StructureStatus
 from structures.models import Structure, StructureService
 
@@ -46,6 +47,12 @@ def _term_lookup(field: str, term: str) -> Q:
     return Q(_ILikePattern(F(field), pattern))
 
 
+def _name_lookup(field: str, term: str) -> Q:
+    """raison_sociale and ville are searched in their search_key() columns: accents, case and
+    punctuation do not matter (« DEMOVILLE », « saint etienne »)."""
+    return _term_lookup({"raison_sociale": "search_name", "ville": "search_city"}[field], search_key(term))
+
+
 def _identifier_lookup(term: str) -> Q:
     return _term_lookup("identifier", term.replace(" ", ""))
 
@@ -81,8 +88,8 @@ def search_public_structures(
     conditions = Q()
     for token in _tokens(query):
         token_condition = (
-            _term_lookup("raison_sociale", token)
-            | _term_lookup("ville", token)
+            _name_lookup("raison_sociale", token)
+            | _name_lookup("ville", token)
             | _term_lookup("code_postal", token)
         )
         if significant_length(token) >= IDENTIFIER_MIN_LENGTH:
@@ -91,10 +98,11 @@ def search_public_structures(
     identifier = identifier.strip()
     if significant_length(identifier) >= IDENTIFIER_MIN_LENGTH:
         conditions &= _identifier_lookup(identifier)
-    for field, term in (("raison_sociale", raison_sociale), ("ville", ville), ("code_postal", code_postal)):
-        term = term.strip()
-        if term.replace(WILDCARD, ""):
-            conditions &= _term_lookup(field, term)
+    for field, term in (("raison_sociale", raison_sociale), ("ville", ville)):
+        if search_key(term).replace(WILDCARD, "").strip():
+            conditions &= _name_lookup(field, term)
+    if code_postal.strip().replace(WILDCARD, ""):
+        conditions &= _term_lookup("code_postal", code_postal.strip())
     if not conditions:
         return Structure.objects.none()
     structures = public_structures().filter(conditions)

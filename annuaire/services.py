@@ -28,6 +28,7 @@ from annuaire.constants import (
     SERVICE_COLUMNS_WITH_TYPE,
     STRUCTURE_COLUMNS,
 )
+from choruspro.text import search_key
 from structures.enums import IDENTIFIER_TYPE_BY_CODE, IdentifierType, StructureKind, StructureStatus
 from structures.models import Structure, StructureService
 
@@ -59,6 +60,8 @@ STRUCTURE_FIELDS = (
     "status",
     *STRUCTURE_BOOLEAN_COLUMNS.values(),
     *STRUCTURE_TEXT_COLUMNS.values(),
+    "search_name",
+    "search_city",
 )
 SERVICE_FIELDS = ("libelle", "engagement_required", "is_active")
 
@@ -240,6 +243,10 @@ def _parse_structure_row(row: list[str], max_lengths: dict[str, int]) -> tuple[t
     # The export only lists public structures; a structure first created as private by a
     # sign-up and later found in the export is public per the authoritative source.
     values["kind"] = StructureKind.PUBLIC.value
+    values["search_name"], values["search_city"] = (
+        search_key(values["raison_sociale"]),
+        search_key(values["ville"]),
+    )
     _check_lengths({**values, "identifier": identifier}, max_lengths, _STRUCTURE_LABELS)
     return (identifier_type, identifier), values
 

@@ -24,6 +24,10 @@ SEARCHES = (
     {"ville": "Lyon"},
     {"code_postal": "750*"},
     {"query": "*lyon*", "active_only": False},
+    # The official export is upper case without accents; users type either way.
+    {"query": "saint etienne"},
+    {"query": "DEMOVILLE"},
+    {"ville": "châlons"},
 )
 
 

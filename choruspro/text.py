@@ -2,6 +2,7 @@
 makes Django refuse the whole message (BadHeaderError), so every subject is built here."""
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,3 +33,15 @@ def email_subject(template_name: str, context: dict) -> str:
     """The portal's prefix and the rendered subject, on one line (names stored before the
     single-line rule may still hold a newline)."""
     return one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(template_name, context))
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Z*]+")
+
+
+def search_key(text: str) -> str:
+    """The form names are searched in: upper case, accents and ligatures dropped, punctuation as
+    spaces (« Saint-Étienne » → « SAINT ETIENNE », as the official annuaire writes it). `*`, the
+    annuaire's wildcard, is kept."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).upper()
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", bare).split())

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.history import AppendOnlyModel
-from choruspro.text import single_line
+from choruspro.text import search_key, single_line
 from structures.enums import (
     AuditAction,
     BankAccountStatus,
@@ -64,6 +64,10 @@ class Structure(models.Model):
     complement_adresse_2 = models.CharField(_("complément d'adresse 2"), max_length=255, blank=True)
     code_postal = models.CharField(_("code postal"), max_length=10, blank=True)
     ville = models.CharField(_("ville"), max_length=100, blank=True)
+    # raison_sociale and ville as search_key() writes them, kept by save() and the annuaire
+    # import: the annuaire finds « DEMOVILLE » and « saint etienne » through an index.
+    search_name = models.CharField(max_length=255, blank=True, editable=False)
+    search_city = models.CharField(max_length=100, blank=True, editable=False)
     pays = models.CharField(_("pays"), max_length=2, default="FR")
     telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
     # Recipient parameters (parametres, §7.2 / §8.2); meaningful for public structures.
@@ -111,6 +115,13 @@ class Structure(models.Model):
 
     def __str__(self):
         return f"{self.raison_sociale} ({self.identifier})"
+
+    def save(self, *args, **kwargs):
+        self.search_name, self.search_city = search_key(self.raison_sociale), search_key(self.ville)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"raison_sociale", "ville"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name", "search_city"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         # Not a field validator: that would be a migration; forms and services check it too.

@@ -268,3 +268,17 @@ def test_load_demo_annuaire_is_idempotent():
     assert grenoble.raison_sociale == "Commune de Grenoble"
     assert grenoble.code_service_required
     assert Structure.objects.filter(kind=StructureKind.PUBLIC, status=StructureStatus.INACTIVE).exists()
+
+
+def test_imported_and_updated_names_are_found_without_their_accents():
+    from annuaire.selectors import search_public_structures
+
+    import_structures(
+        csv_text(structure_line(raison_sociale="COMMUNE DE SAINT-ETIENNE", ville="SAINT-ÉTIENNE"))
+    )
+    assert search_public_structures(query="saint étienne").count() == 1
+    import_structures(
+        csv_text(structure_line(raison_sociale="Métropole de Saint-Étienne", ville="St-Étienne"))
+    )
+    assert search_public_structures(raison_sociale="METROPOLE").count() == 1
+    assert not search_public_structures(raison_sociale="commune de").exists()

@@ -137,3 +137,30 @@ def test_inactive_structures_only_on_request(annuaire):
         "Mairie annexe fermée",
         "Mairie de Grenoble",
     ]
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"query": "DEMOVILLE"},
+        {"query": "saint etienne"},
+        {"query": "SAINT-ETIENNE demoville"},
+        {"raison_sociale": "cœur de demoville"},
+        {"raison_sociale": "COEUR*"},
+        {"ville": "st-etienne-du-bois"},
+        {"ville": "ST ÉTIENNE*"},
+    ],
+)
+def test_names_and_cities_are_found_whatever_their_accents_case_and_punctuation(criteria):
+    StructureFactory(
+        public=True, raison_sociale="Cœur de Démoville — Saint-Étienne", ville="St-Étienne-du-Bois"
+    )
+    StructureFactory(public=True, raison_sociale="Mairie de Lyon", ville="Lyon")
+    assert names(search_public_structures(**criteria)) == ["Cœur de Démoville — Saint-Étienne"]
+
+
+def test_renaming_a_structure_keeps_its_search_key():
+    structure = StructureFactory(public=True, raison_sociale="Ancien nom", ville="Paris")
+    structure.raison_sociale = "Élysée-Montmartre"
+    structure.save(update_fields=["raison_sociale"])
+    assert names(search_public_structures(query="elysee montmartre")) == ["Élysée-Montmartre"]
