@@ -8,7 +8,7 @@ from stdnum.eu import vat
 from stdnum.fr import siret
 
 from accounts.enums import Language, NotificationPreference
-from choruspro.forms import PortalForm
+from choruspro.forms import AddressFormMixin, PortalForm, country_field
 from choruspro.text import single_line
 from structures.enums import IdentifierType, Space, SubscriptionMode
 
@@ -71,7 +71,7 @@ class SignupIdentityForm(PortalForm):
         return cleaned
 
 
-class PersonalInfoForm(PortalForm):
+class PersonalInfoForm(AddressFormMixin, PortalForm):
     nom = forms.CharField(label=_("Nom"), max_length=100, validators=[single_line])
     prenom = forms.CharField(label=_("Prénom"), max_length=100, validators=[single_line])
     contact_email = forms.EmailField(
@@ -84,18 +84,10 @@ class PersonalInfoForm(PortalForm):
     complement_adresse = forms.CharField(label=_("Complément d'adresse"), max_length=200, required=False)
     code_postal = forms.CharField(label=_("Code postal"), max_length=10)
     ville = forms.CharField(label=_("Ville"), max_length=100)
-    pays = forms.CharField(
-        label=_("Pays"), max_length=2, initial="FR", help_text=_("Code pays à deux lettres, par exemple FR.")
-    )
-
-    def clean_pays(self):
-        pays = self.cleaned_data["pays"].strip().upper()
-        if len(pays) != 2 or not pays.isalpha():
-            raise ValidationError(_("Saisissez le code pays à deux lettres (par exemple FR)."))
-        return pays
+    pays = country_field(label=_("Pays"))
 
 
-class StructureCreationForm(PortalForm):
+class StructureCreationForm(AddressFormMixin, PortalForm):
     """A private structure only: public ones come from the annuaire or the operators."""
 
     raison_sociale = forms.CharField(label=_("Raison sociale"), max_length=255, validators=[single_line])
@@ -108,15 +100,17 @@ class StructureCreationForm(PortalForm):
     complement_adresse_2 = forms.CharField(label=_("Complément d'adresse 2"), max_length=255, required=False)
     code_postal = forms.CharField(label=_("Code postal"), max_length=10)
     ville = forms.CharField(label=_("Ville"), max_length=100)
-    pays = forms.CharField(label=_("Pays"), max_length=2, initial="FR")
+    pays = country_field(label=_("Pays"))
     telephone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
-    numero_tva = forms.CharField(label=_("Numéro de TVA intracommunautaire"), max_length=20, required=False)
-
-    def clean_pays(self):
-        pays = self.cleaned_data["pays"].strip().upper()
-        if len(pays) != 2 or not pays.isalpha():
-            raise ValidationError(_("Saisissez le code pays à deux lettres (par exemple FR)."))
-        return pays
+    numero_tva = forms.CharField(
+        label=_("Numéro de TVA intracommunautaire"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Obligatoire pour émettre des factures assujetties à la TVA : il figure sur chaque facture "
+            "(par exemple FR40303265045)."
+        ),
+    )
 
     def clean_numero_tva(self):
         numero = self.cleaned_data["numero_tva"].replace(" ", "").upper()

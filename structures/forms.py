@@ -8,7 +8,7 @@ from schwifty import BIC, IBAN
 from schwifty import exceptions as iban_errors
 from stdnum.eu import vat
 
-from choruspro.forms import PortalForm
+from choruspro.forms import AddressFormMixin, PortalForm, country_field
 from choruspro.text import single_line
 from structures.enums import BankAccountStatus, Role, Space
 from structures.models import Structure, StructureService
@@ -81,7 +81,7 @@ RECIPIENT_FIELDS = (
 )
 
 
-class StructureForm(PortalForm):
+class StructureForm(AddressFormMixin, PortalForm):
     raison_sociale = _model_field(Structure, "raison_sociale", validators=[single_line])
     libelle = _model_field(Structure, "libelle", validators=[single_line])
     email = _model_field(Structure, "email")
@@ -91,7 +91,7 @@ class StructureForm(PortalForm):
     complement_adresse_2 = _model_field(Structure, "complement_adresse_2")
     code_postal = _model_field(Structure, "code_postal")
     ville = _model_field(Structure, "ville")
-    pays = _model_field(Structure, "pays", help_text=_("Code pays ISO à deux lettres, par exemple FR."))
+    pays = country_field(label=_("Pays"))
     telephone = _model_field(Structure, "telephone")
     emetteur_edi = _model_field(Structure, "emetteur_edi")
     recepteur_edi = _model_field(Structure, "recepteur_edi")
@@ -110,12 +110,6 @@ class StructureForm(PortalForm):
             if name not in names:
                 del self.fields[name]
 
-    def clean_pays(self):
-        pays = self.cleaned_data["pays"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", pays):
-            raise forms.ValidationError(_("Saisissez un code pays de deux lettres, par exemple FR."))
-        return pays
-
     def clean_numero_tva(self):
         numero = self.cleaned_data["numero_tva"]
         if not numero:
@@ -124,14 +118,6 @@ class StructureForm(PortalForm):
         if not vat.is_valid(compact):
             raise forms.ValidationError(_("Ce numéro de TVA intracommunautaire n'est pas valide."))
         return compact
-
-    def clean(self):
-        cleaned = super().clean()
-        code_postal = (cleaned.get("code_postal") or "").strip()
-        if cleaned.get("pays") == "FR" and code_postal and not re.fullmatch(r"\d{5}", code_postal):
-            self.add_error("code_postal", _("En France, le code postal compte cinq chiffres."))
-        cleaned["code_postal"] = code_postal
-        return cleaned
 
 
 class InactivateStructureForm(PortalForm):

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "pgtrigger",
+    "django_countries",
     # Project apps
     "accounts",
     "structures",

@@ -199,7 +199,7 @@ def _badge(client) -> str | None:
     header = _header(client)
     link = header[header.index('data-testid="notifications-link"') :]
     link = link[: link.index("</a>")]
-    found = re.search(r'fr-badge--new[^"]*">(\d+)<', link)
+    found = re.search(r'class="fr-badge[^"]*">(\d+)<', link)
     return found and found.group(1)
 
 
