@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -476,3 +477,14 @@ def end_subscription(request, subscription_id):
     structure_services.end_subscription(user=request.user, subscription_id=subscription.pk)
     messages.success(request, _("Votre abonnement a été résilié."))
     return redirect("accounts:my_account")
+
+
+@require_POST
+def set_language(request):
+    """The header's language switch; for a connected user, also the language of Mon compte, so that
+    the page, the profile and the e-mails agree."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.update_profile(user=request.user, data={"language": language})
+    return response

@@ -20,6 +20,7 @@ page_patterns = [path(address, views.page, {"slug": slug}, name=slug) for slug, 
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((page_patterns, "pages"))),
     # accounts.urls holds /accounts/signup/… (the portal's own sign-up steps, which take

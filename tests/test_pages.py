@@ -11,11 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("slug", sorted(PAGE_PATHS))
-def test_every_footer_page_answers_anonymous_and_connected_users(client, django_user_model, slug):
+def test_every_footer_page_answers_anonymous_and_connected_users(client, supplier, slug):
     url = reverse(f"pages:{slug}")
     assert client.get(url).status_code == 200
-    client.force_login(django_user_model.objects.create_user(email="p@example.org", password="x"))
-    assert client.get(url).status_code == 200
+    client.force_login(supplier.gp)
+    response = client.get(url)
+    assert response.status_code == 200 and 'data-testid="connected-user"' in response.content.decode()
 
 
 def test_the_footer_links_every_page(client):

@@ -219,3 +219,15 @@ class TestSubscriptions:
         subscription = SpaceSubscription.objects.get(user=manager, space=Space.FACTURES_EMISES)
         response = client.post(reverse("accounts:end_subscription", args=[subscription.pk]))
         assert response.status_code == 404
+
+
+def test_the_header_switch_is_saved_as_the_profile_language(client, supplier):
+    user = supplier.gp
+    client.force_login(user)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/compte/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
