@@ -37,6 +37,7 @@ from accounts.forms import (
     SubscriptionRequestForm,
 )
 from choruspro.forms import object_id
+from structures import permissions as structure_permissions
 from structures import selectors as structure_selectors
 from structures import services as structure_services
 from structures.enums import (
@@ -329,7 +330,10 @@ def _my_account_context(request, **forms_) -> dict:
         ),
         "subscription_form": SubscriptionRequestForm(structures=structures),
         "memberships": structure_selectors.memberships_of(user),
-        "subscriptions": structure_selectors.subscriptions_of(user),
+        "subscriptions": [
+            (subscription, structure_permissions.can_end_subscription(subscription))
+            for subscription in structure_selectors.subscriptions_of(user)
+        ],
     }
     context.update(forms_)
     return context
@@ -471,9 +475,14 @@ def request_subscription(request):
 
 
 @login_required
-@require_POST
 def end_subscription(request, subscription_id):
+    """Résilier asks for a confirmation first (GET), then ends the subscription (POST)."""
     subscription = get_object_or_404(structure_selectors.subscriptions_of(request.user), pk=subscription_id)
+    if not structure_permissions.can_end_subscription(subscription):
+        messages.error(request, _("Cet abonnement ne peut pas être résilié."))
+        return redirect("accounts:my_account")
+    if request.method != "POST":
+        return render(request, "accounts/end_subscription.html", {"subscription": subscription})
     structure_services.end_subscription(user=request.user, subscription_id=subscription.pk)
     messages.success(request, _("Votre abonnement a été résilié."))
     return redirect("accounts:my_account")

@@ -83,6 +83,8 @@ DEFAULT_PUBLIC_SPACES = (*DEFAULT_SPACES, Space.FACTURES_RECUES)
 SELF_SERVICE_SPACES = frozenset({Space.FACTURES_EMISES, Space.MON_COMPTE, Space.SOLLICITATIONS_EMISES})
 # Spaces that come with the role rather than a subscription.
 MANAGER_SPACES = frozenset({Space.ACTIVITES_GESTIONNAIRE})
+# Spaces a subscription cannot end: Mon compte is every user's, the manager's comes with the role.
+PERMANENT_SPACES = frozenset({Space.MON_COMPTE, *MANAGER_SPACES})
 
 
 class SubscriptionMode(models.TextChoices):

@@ -36,7 +36,9 @@ class BulkActionForm(PortalForm):
     """Checkbox selection + action; a row button posts `row=<action>:<id>` for a single object."""
 
     ids = IdListField(required=False)
-    action = forms.ChoiceField(choices=())
+    action = forms.ChoiceField(
+        choices=(), error_messages={"required": _("Choisissez l'action à appliquer à la sélection.")}
+    )
 
     def __init__(self, data=None, *, actions, **kwargs):
         if data is not None and data.get("row"):

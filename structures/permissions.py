@@ -9,6 +9,7 @@ from django.http import Http404
 from structures import selectors
 from structures.enums import (
     MANAGER_ROLES,
+    PERMANENT_SPACES,
     MembershipStatus,
     Role,
     Space,
@@ -183,3 +184,11 @@ def space_required(space):
         return wrapper
 
     return decorator
+
+
+def can_end_subscription(subscription) -> bool:
+    """Résilier is offered for a subscription that is active or requested, to a space one can leave."""
+    return subscription.space not in PERMANENT_SPACES and subscription.status in (
+        SubscriptionStatus.ACTIVE,
+        SubscriptionStatus.PENDING,
+    )

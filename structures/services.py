@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from choruspro.outbox import enqueue_on_commit
 from choruspro.text import NOT_SINGLE_LINE, is_single_line
-from structures import cache, selectors, signals
+from structures import cache, permissions, selectors, signals
 from structures.enums import (
     DEFAULT_PUBLIC_SPACES,
     DEFAULT_SPACES,
@@ -742,6 +742,8 @@ def decide_subscription(
 @transaction.atomic
 def end_subscription(*, user, subscription_id: int) -> None:
     subscription = SpaceSubscription.objects.select_for_update().get(pk=subscription_id, user=user)
+    if not permissions.can_end_subscription(subscription):
+        raise StructureError(_("Cet abonnement ne peut pas être résilié."))
     subscription.status = SubscriptionStatus.INACTIVE
     subscription.decided_at = timezone.now()
     subscription.save()

@@ -209,10 +209,33 @@ class TestSubscriptions:
     def test_end_subscription(self, client, manager):
         client.force_login(manager)
         subscription = SpaceSubscription.objects.get(user=manager, space=Space.FACTURES_EMISES)
-        response = client.post(reverse("accounts:end_subscription", args=[subscription.pk]))
+        url = reverse("accounts:end_subscription", args=[subscription.pk])
+        confirmation = client.get(url)
+        assert confirmation.status_code == 200
+        assert "Résilier l'abonnement" in confirmation.content.decode()
+        subscription.refresh_from_db()
+        assert subscription.status == SubscriptionStatus.ACTIVE
+        response = client.post(url)
         assert response.status_code == 302
         subscription.refresh_from_db()
         assert subscription.status == SubscriptionStatus.INACTIVE
+
+    def test_a_space_that_cannot_be_left_offers_no_resiliation(self, client, manager):
+        client.force_login(manager)
+        subscription = SpaceSubscription.objects.get(user=manager, space=Space.MON_COMPTE)
+        page = client.get(reverse("accounts:my_account")).content.decode()
+        assert reverse("accounts:end_subscription", args=[subscription.pk]) not in page
+        assert (
+            reverse(
+                "accounts:end_subscription",
+                args=[SpaceSubscription.objects.get(user=manager, space=Space.FACTURES_EMISES).pk],
+            )
+            in page
+        )
+        response = client.post(reverse("accounts:end_subscription", args=[subscription.pk]))
+        assert response.status_code == 302
+        subscription.refresh_from_db()
+        assert subscription.status == SubscriptionStatus.ACTIVE
 
     def test_cannot_end_someone_elses_subscription(self, client, manager):
         client.force_login(UserFactory())

@@ -59,6 +59,24 @@ class TestMemberActions:
         content = client.get(reverse("structures:users")).content.decode()
         assert simple_user.nom in content and simple_user.notification_email in content
 
+    def test_an_invited_user_who_has_not_activated_is_not_shown_active(self, client, gp, member):
+        invited = member(status=UserStatus.PENDING_ACTIVATION)
+        client.force_login(gp)
+        content = client.get(reverse("structures:users")).content.decode()
+        row = content[content.index(f'data-testid="member-{invited.email}"') :]
+        row = row[: row.index("</tr>")]
+        assert "Invité, compte non activé" in row and "Actif" not in row
+
+    def test_the_bulk_action_is_chosen_not_defaulted(self, client, gp, simple_user):
+        client.force_login(gp)
+        content = client.get(reverse("structures:users")).content.decode()
+        assert '<option value="" selected disabled hidden>' in content
+        response = client.post(reverse("structures:user_bulk_action"), {"ids": [simple_user.membership.pk]})
+        assert response.status_code == 422
+        assert "Choisissez l&#x27;action à appliquer à la sélection." in response.content.decode()
+        simple_user.membership.refresh_from_db()
+        assert simple_user.membership.role == Role.USER
+
     def test_promote_then_demote(self, client, gp, simple_user):
         client.force_login(gp)
         client.post(reverse("structures:user_bulk_action"), {"row": f"promote:{simple_user.membership.pk}"})
