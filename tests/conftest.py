@@ -102,8 +102,27 @@ def page(browser, live_server, settings):
     context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    visited = {}
+    page.on("framenavigated", lambda frame: frame == page.main_frame and visited.setdefault(frame.url))
     yield page
+    # Every page the test went through, checked with axe-core once the journey is over (again
+    # by GET, as the journey's last user): no serious or critical accessibility violation.
+    from playwright.sync_api import Error as PlaywrightError
+
+    from tests.browser.helpers import accessibility_violations
+
+    problems = []
+    for url in list(visited):
+        if url.startswith(live_server.url):
+            try:
+                response = page.goto(url)
+            except PlaywrightError:  # a download, or a POST-only address
+                continue
+            if response is not None and "text/html" in response.headers.get("content-type", ""):
+                problems += accessibility_violations(page)
     context.close()
+    if problems:
+        pytest.fail("Accessibility (axe-core):\n" + "\n".join(problems))
 
 
 @pytest.fixture
