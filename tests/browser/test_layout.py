@@ -3,7 +3,7 @@ scroll: a wide table scrolls inside its own wrapper, the header folds into its m
 
 import pytest
 
-from tests.browser.helpers import log_in
+from tests.browser.helpers import accessibility_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,8 @@ RECIPIENT_PAGES = ["/factures-recues/", "/factures-recues/rechercher/", "/factur
 
 
 def overflowing(page, paths) -> list[str]:
-    """The pages (with the widths) whose document is wider than the viewport."""
+    """The pages (with the widths) whose document is wider than the viewport, and their serious
+    or critical accessibility violations at that width."""
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
@@ -34,6 +35,7 @@ def overflowing(page, paths) -> list[str]:
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 found.append(f"{path} at {width} px: {scroll} px wide")
+            found += [f"at {width} px: {violation}" for violation in accessibility_violations(page)]
     return found
 
 
