@@ -1,5 +1,6 @@
 """The deposit result names the rules the official validator reports, each explained in French."""
 
+import pytest
 from django.urls import reverse
 
 from deposits.enums import DepositFormat, ItemOutcome
@@ -34,3 +35,21 @@ def test_a_cii_failing_br_co_10_is_refused_with_that_rule_explained(
     assert "<code>BR-CO-10</code> Le total des lignes HT (BT-106)" in errors
     assert "Texte officiel : [BR-CO-10]" in errors
     assert 'data-testid="validation-warnings"' in page and "<code>BR-FR-" in page
+
+
+@pytest.mark.parametrize(
+    "name", ["xml-rechnung/CII/EN16931_Einfach.cii.xml", "cen-en16931/cii/examples/CII_example1.xml"]
+)
+def test_an_xrechnung_cii_and_a_cen_example_are_accepted(
+    corpus, supplier, name, django_capture_on_commit_callbacks
+):
+    made = deposit(
+        supplier,
+        "f.xml",
+        (corpus / name).read_bytes(),
+        fmt=DepositFormat.STRUCTURED,
+        callbacks=django_capture_on_commit_callbacks,
+    )
+    item = made.items.get()
+    assert (item.outcome, item.errors, item.profile) == (ItemOutcome.DRAFT, [], "EN16931")
+    assert item.invoice is not None
