@@ -7,18 +7,22 @@ from deposits.enums import DepositFormat, ItemOutcome
 from tests.deposits.conftest import deposit
 
 
+def br_co_10_cii(corpus) -> bytes:
+    """A public XRechnung CII whose BT-106, the header's sum of the lines, is one euro off."""
+    data = (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_text(encoding="utf-8")
+    header = "<ram:LineTotalAmount>473.00</ram:LineTotalAmount>\n        <ram:ChargeTotalAmount>"
+    assert header in data
+    return data.replace(header, header.replace("473.00", "474.00")).encode()
+
+
 def test_a_cii_failing_br_co_10_is_refused_with_that_rule_explained(
     corpus, supplier, client, django_capture_on_commit_callbacks
 ):
-    data = (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_text(encoding="utf-8")
-    # BT-106, the header's sum of the lines, one euro off.
-    header = "<ram:LineTotalAmount>473.00</ram:LineTotalAmount>\n        <ram:ChargeTotalAmount>"
-    assert header in data
-    data = data.replace(header, header.replace("473.00", "474.00"))
+    data = br_co_10_cii(corpus)
     made = deposit(
         supplier,
         "f.xml",
-        data.encode(),
+        data,
         fmt=DepositFormat.STRUCTURED,
         callbacks=django_capture_on_commit_callbacks,
     )
