@@ -288,8 +288,8 @@ def process_item(*, item_id: int) -> None:
 def _findings(entries) -> list[dict]:
     def as_dict(entry):
         if isinstance(entry, dict):
-            return {key: str(entry.get(key) or "") for key in ("rule", "message", "layer")}
-        return {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer")}
+            return {key: str(entry.get(key) or "") for key in ("rule", "message", "layer", "text")}
+        return {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer", "text")}
 
     return [as_dict(entry) for entry in entries or []]
 

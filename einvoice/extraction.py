@@ -9,12 +9,14 @@ Choices:
 - A Factur-X is read from its XML; its PDF text is not read at all.
 """
 
+import re
 import warnings
 
-from einvoice import pdf, structured, validation, xmlsafe
+from einvoice import facturx_pdf, pdf, structured, validation, xmlsafe
 from einvoice.result import ExtractionError, ExtractionResult, Finding, ValidationReport
 
 MAX_SIZE = 10 * 1024 * 1024
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<")
 
 __all__ = ["ExtractionError", "ExtractionResult", "Finding", "ValidationReport", "extract"]
 
@@ -22,9 +24,8 @@ __all__ = ["ExtractionError", "ExtractionResult", "Finding", "ValidationReport",
 def _kind(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
-    # Blank lines may come before the XML; UTF-16 and UTF-32 start with their byte order mark.
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+    # A BOM and blank lines may come before the XML; UTF-16 and UTF-32 start with their BOM.
+    if _XML_START.match(data) or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return "xml"
     return None
 
@@ -55,21 +56,20 @@ def extract(
         return _from_pdf(data, **checks)
 
 
-def _from_xml(root, *, validate: bool, french_rules: bool, fmt: str | None = None) -> ExtractionResult:
+def _from_xml(root, *, validate: bool, french_rules: bool, in_pdf: bool = False) -> ExtractionResult:
     syntax = structured.syntax_of(root)
     fields, lines, breakdown = structured.read(root, syntax)
-    result = ExtractionResult(format=fmt or syntax, fields=fields, lines=lines, vat_summary=breakdown)
+    fmt = "facturx" if in_pdf else syntax
+    result = ExtractionResult(format=fmt, fields=fields, lines=lines, vat_summary=breakdown)
     result.flavor = "factur-x" if syntax == "cii" else "ubl"
     if validate:
-        result.validation, result.profile = validation.validate(root, syntax, french_rules=french_rules)
+        layers = validation.DEPOSIT if french_rules else validation.STANDARD
+        result.validation, result.profile = validation.validate(root, syntax, in_pdf=in_pdf, layers=layers)
         # Not a rule of the standard (its own examples break it): a warning, shown to the user.
         for rule, message in structured.line_findings(lines):
             result.validation.warnings.append(Finding(rule, message, "PORTAIL"))
     else:
-        level = validation.level_of(root, syntax)
-        result.profile = validation.PROFILE_NAMES.get(level)
-    if result.profile is None:
-        result.profile = fields.get("profile_id")
+        result.profile = validation.ruleset_of(root, syntax, in_pdf=in_pdf).profile
     return result
 
 
@@ -77,17 +77,16 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
     document = pdf.open_pdf(data)
     unreadable = None
     try:
-        embedded = pdf.embedded_xml(data)
-        if embedded is not None:
-            try:
-                root = xmlsafe.parse(embedded[1])
-            except ExtractionError as error:
-                if error.code == "unsafe_xml":
-                    raise
-                # A Factur-X whose XML cannot be read is still a PDF invoice: read its text.
-                unreadable = error
-            else:
-                return _from_xml(root, validate=validate, french_rules=french_rules, fmt="facturx")
+        try:
+            root = facturx_pdf.invoice_xml(data)
+        except ExtractionError as error:
+            if error.code in ("unsafe_xml", "zugferd1", "embedded_xml_too_large"):
+                raise
+            # A Factur-X whose XML cannot be read is still a PDF invoice: read its text.
+            unreadable = error
+        else:
+            if root is not None:
+                return _from_xml(root, validate=validate, french_rules=french_rules, in_pdf=True)
         pdf.check_page_contents(data)
         lines, with_text = pdf.read_lines(document)
     finally:

@@ -1,4 +1,4 @@
-"""PDF invoices: refusing the unreadable ones, finding an embedded Factur-X, and recognising the
+"""PDF invoices: refusing the unreadable ones and recognising the
 fields of a plain PDF from its text layer (domain §4.4).
 
 Only the first, penultimate and last pages are read, as Chorus Pro does. pypdfium2 gives the
@@ -26,10 +26,8 @@ from stdnum.fr import tva as stdnum_tva
 
 from einvoice.result import ExtractionError
 
-EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml")
-# Inflated sizes are measured before a stream is decoded: a 188 KB Factur-X whose XML inflates to
-# gigabytes, or a page whose content stream does, would otherwise exhaust the worker.
-MAX_EMBEDDED_XML_SIZE = 20 * 1024 * 1024
+# Inflated sizes are measured before a stream is decoded: a page whose content stream inflates to
+# gigabytes would otherwise exhaust the worker (facturx_pdf does the same for an embedded XML).
 MAX_PAGE_CONTENT_SIZE = 20 * 1024 * 1024
 _FLATE = ("/FlateDecode", "/Fl")
 
@@ -69,44 +67,6 @@ def _inflated_size(stream, limit: int) -> int:
     if filters[0] not in _FLATE:
         return len(raw)
     return len(zlib.decompressobj().decompress(raw, limit + 1))
-
-
-def embedded_xml(data: bytes) -> tuple[str, bytes] | None:
-    """The invoice XML a Factur-X/ZUGFeRD PDF carries, read without any XML parser."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    errors = (PyPdfError, *_PYPDF_ERRORS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # malformed PDFs make pypdf warn at every object
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                reader.decrypt("")
-            attachments = list(reader.attachment_list)
-        except errors:
-            return None
-        for attachment in attachments:
-            # A malformed attachment is skipped like a missing one.
-            try:
-                name = attachment.name or ""
-                if name.lower() not in EMBEDDED_NAMES:
-                    continue
-                too_large = (
-                    _inflated_size(attachment._embedded_file, MAX_EMBEDDED_XML_SIZE) > MAX_EMBEDDED_XML_SIZE
-                )
-                content = None if too_large else attachment.content
-            except errors:
-                continue
-            if too_large:
-                raise ExtractionError(
-                    "embedded_xml_too_large",
-                    f"Les données XML de ce Factur-X dépassent {MAX_EMBEDDED_XML_SIZE >> 20} Mo une fois "
-                    "décompressées : le fichier est refusé.",
-                )
-            if content:
-                return name, content
-    return None
 
 
 def check_page_contents(data: bytes) -> None:

@@ -16,9 +16,10 @@ class ExtractionError(Exception):
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str
-    message: str
-    layer: str  # XML, XSD, EN16931, FACTURX, BR-FR, VALIDATOR
+    rule: str  # the id the official validator reports (BR-CO-10, BR-FR-12…) or the portal's own
+    message: str  # plain French, for the user
+    layer: str  # XML, XSD, EN16931, FACTURX, BR-FR, VALIDATOR, PDF, PORTAIL
+    text: str = ""  # the validator's own wording, shown beside the explanation
 
 
 @dataclass
@@ -43,6 +44,10 @@ def _json(value):
     return value
 
 
+def _finding(finding: Finding) -> dict:
+    return {"rule": finding.rule, "message": finding.message, "text": finding.text}
+
+
 @dataclass
 class ExtractionResult:
     format: str  # "pdf", "facturx", "cii" or "ubl"
@@ -65,7 +70,7 @@ class ExtractionResult:
             "lines": _json(self.lines),
             "vat_summary": _json(self.vat_summary),
             "validation": {
-                "errors": [{"rule": f.rule, "message": f.message} for f in self.validation.errors],
-                "warnings": [{"rule": f.rule, "message": f.message} for f in self.validation.warnings],
+                "errors": [_finding(finding) for finding in self.validation.errors],
+                "warnings": [_finding(finding) for finding in self.validation.warnings],
             },
         }

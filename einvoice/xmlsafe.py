@@ -35,8 +35,9 @@ def parse(data: bytes) -> etree._Element:
             "Ce fichier XML contient une déclaration DOCTYPE ou d'entités : elle n'est pas acceptée "
             "(risque de sécurité). Une facture électronique n'en a pas besoin.",
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    # Editors and exports leave a BOM and blank lines before the XML declaration: not the
+    # invoice's content, and lxml refuses a declaration that does not come first.
+    data = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     try:
         root = etree.fromstring(data, parser=parser())  # noqa: S320 -- the parser above is the safe one
     except etree.XMLSyntaxError as error:

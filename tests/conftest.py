@@ -1,6 +1,7 @@
 import datetime
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from celery.signals import task_postrun
@@ -56,6 +57,18 @@ def manager(make_structure):
     user = UserFactory()
     user.structure = make_structure(user)
     return user
+
+
+def shared_folder(name: str, marker: str) -> Path:
+    """A folder of ../shared (corpus, standards) beside the project, wherever it is cloned: the
+    `CHORUS_<NAME>` variable, then ../shared/<name>, then /work/shared/<name>; the first holding
+    `marker`."""
+    candidates = [
+        os.environ.get(f"CHORUS_{name.upper()}", ""),
+        Path(__file__).resolve().parents[2] / "shared" / name,
+        Path("/work/shared") / name,
+    ]
+    return next((Path(path) for path in candidates if path and Path(path, marker).exists()), candidates[1])
 
 
 def require_or_skip(condition: bool, reason: str):

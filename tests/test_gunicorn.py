@@ -21,9 +21,9 @@ def test_each_worker_compiles_the_validation_stylesheets_before_its_first_reques
     monkeypatch.setattr(validation, "_compiled", {})
     monkeypatch.setattr(validation, "_schemas", {})
     _gunicorn_config().post_worker_init(None)
-    assert validation.CII_SCHEMATRONS["en16931"] in validation._compiled
-    assert validation.UBL_SCHEMATRON in validation._compiled
-    assert validation.facturx.facturx.FACTURX_LEVEL2xsd["en16931"] in validation._schemas
+    for ruleset in (validation.CEN_CII, validation.FACTURX_EN16931, validation.CEN_UBL["invoice"]):
+        assert {ruleset.rules, ruleset.br_fr} <= validation._compiled.keys()
+        assert ruleset.xsd in validation._schemas
 
 
 def test_the_web_service_runs_gunicorn_with_this_file(monkeypatch):

@@ -195,10 +195,10 @@ def _structured_data_errors(invoice: Invoice) -> dict[str | None, list[str]]:
     """The Factur-X XML the portal will generate must pass the XSD and the EN 16931 rules:
     checked before the invoice is accepted, so that its legal original is never invalid."""
     from einvoice.cii import build_cii_xml
-    from einvoice.validation import validate_xml
+    from einvoice.validation import STANDARD, validate_xml
 
     # The French rules are warnings: not worth their time here.
-    report = validate_xml(build_cii_xml(invoice), french_rules=False)
+    report = validate_xml(build_cii_xml(invoice), in_pdf=True, layers=STANDARD)
     if report.is_valid:
         return {}
     logger.error("generated CII of invoice %s is invalid: %s", invoice.pk, report.errors)

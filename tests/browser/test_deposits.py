@@ -6,7 +6,8 @@ from weasyprint import HTML
 
 from invoices.models import Invoice
 from tests.browser.helpers import log_in
-from tests.deposits.conftest import zip_of
+from tests.deposits.conftest import CORPUS, zip_of
+from tests.deposits.test_report import br_co_10_cii
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +77,17 @@ def test_deposit_a_lot_and_read_its_report(page, supplier, structured_invoice, r
     assert report.upper().count("FACTURE DÉPOSÉE") == 2 and "Format non accepté" in report
     page.get_by_role("link", name="Dépôts").click()
     assert "INTÉGRÉ PARTIELLEMENT" in page.inner_text("[data-testid=deposit-list]")
+
+
+def test_deposit_an_xml_failing_br_co_10_and_read_the_rule(page, supplier, redis_worker, tmp_path):
+    xml = tmp_path / "facture-br-co-10.xml"
+    xml.write_bytes(br_co_10_cii(CORPUS))
+    log_in(page, supplier.gp.email)
+    page.goto("/factures-emises/depot/")
+    page.get_by_label("XML structuré (UBL ou CII)").check(force=True)
+    page.set_input_files("input[name=file]", str(xml))
+    page.get_by_role("button", name="Déposer").click()
+    page.wait_for_selector("[data-testid=validation-errors]", timeout=30_000)
+    errors = page.inner_text("[data-testid=validation-errors]")
+    assert "BR-CO-10 Le total des lignes HT (BT-106) n'est pas la somme des montants des lignes" in errors
+    assert "Texte officiel : [BR-CO-10]" in errors

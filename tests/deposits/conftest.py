@@ -1,31 +1,15 @@
 import io
-import os
 import tarfile
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from deposits import services
 from deposits.enums import DepositFormat, DepositKind
-from tests.conftest import require_or_skip
+from tests.conftest import require_or_skip, shared_folder
 
-
-def _corpus() -> Path:
-    """The public sample invoices: beside the project (../shared/corpus), wherever it is cloned."""
-    candidates = [
-        os.environ.get("CHORUS_CORPUS", ""),
-        Path(__file__).resolve().parents[3] / "shared" / "corpus",
-    ]
-    candidates.append(Path("/work/shared/corpus"))
-    return next(
-        (Path(path) for path in candidates if path and Path(path, "xml-rechnung").is_dir()),
-        Path(candidates[1]),
-    )
-
-
-CORPUS = _corpus()
+CORPUS = shared_folder("corpus", "xml-rechnung")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from lxml import etree
 
 from deposits import archives, services, workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome
-from einvoice import pdf
+from einvoice import facturx_pdf
 from einvoice.extraction import ExtractionError, extract
 from tests.deposits.conftest import deposit as make_deposit
 from tests.deposits.conftest import tar_gz_of, zip_of
@@ -165,7 +165,7 @@ def test_a_damaged_attachment_is_skipped_like_a_missing_one():
         b"/Pages 2 0 R /Names << /EmbeddedFiles << /Names [(factur-x.xml) << /Type /Filespec "
         b"/F (factur-x.xml) /EF << /F 9 0 R >> >>] >> >> >>",
     )
-    assert pdf.embedded_xml(data) is None
+    assert facturx_pdf.embedded_xmls(data) == []
 
 
 # --- Upload sniffing and the issuer's check ----------------------------------------------------------

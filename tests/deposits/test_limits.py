@@ -21,7 +21,7 @@ from deposits import archives, services, tasks
 from deposits.archives import LotError, read_lot
 from deposits.enums import FluxStatus
 from deposits.models import Deposit
-from einvoice import pdf, structured
+from einvoice import facturx_pdf, pdf, structured
 from einvoice.extraction import ExtractionError, extract
 from tests.deposits.conftest import tar_gz_of
 from tests.deposits.test_failures import deposit
@@ -116,12 +116,12 @@ def test_a_factur_x_whose_xml_inflates_past_the_budget_is_refused_uninflated():
     writer.add_blank_page(595, 842)
     attachment = writer.add_attachment("factur-x.xml", b"<x/>")
     stream = attachment._embedded_file
-    stream._data = flate_bomb(pdf.MAX_EMBEDDED_XML_SIZE + (1 << 20))
+    stream._data = flate_bomb(facturx_pdf.MAX_EMBEDDED_XML_SIZE + (1 << 20))
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
     data = pdf_bytes(writer)
     assert len(data) < 100_000
     with pytest.raises(ExtractionError) as refused:
-        pdf.embedded_xml(data)
+        facturx_pdf.embedded_xmls(data)
     assert refused.value.code == "embedded_xml_too_large"
     assert refused.value.message == (
         "Les données XML de ce Factur-X dépassent 20 Mo une fois décompressées : le fichier est refusé."

@@ -1,0 +1,59 @@
+"""The deposit result names the rules the official validator reports, each explained in French."""
+
+import pytest
+from django.urls import reverse
+
+from deposits.enums import DepositFormat, ItemOutcome
+from tests.deposits.conftest import deposit
+
+
+def br_co_10_cii(corpus) -> bytes:
+    """A public XRechnung CII whose BT-106, the header's sum of the lines, is one euro off."""
+    data = (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_text(encoding="utf-8")
+    header = "<ram:LineTotalAmount>473.00</ram:LineTotalAmount>\n        <ram:ChargeTotalAmount>"
+    assert header in data
+    return data.replace(header, header.replace("473.00", "474.00")).encode()
+
+
+def test_a_cii_failing_br_co_10_is_refused_with_that_rule_explained(
+    corpus, supplier, client, django_capture_on_commit_callbacks
+):
+    data = br_co_10_cii(corpus)
+    made = deposit(
+        supplier,
+        "f.xml",
+        data,
+        fmt=DepositFormat.STRUCTURED,
+        callbacks=django_capture_on_commit_callbacks,
+    )
+    item = made.items.get()
+    assert item.outcome == ItemOutcome.REJECTED
+    rules = {error["rule"]: error for error in item.errors}
+    assert "BR-CO-10" in rules
+    assert rules["BR-CO-10"]["message"].startswith("Le total des lignes HT (BT-106) n'est pas la somme")
+    assert rules["BR-CO-10"]["text"].startswith("[BR-CO-10]")  # the CEN validator's own words
+    assert any(warning["rule"].startswith("BR-FR-") for warning in item.warnings)
+    client.force_login(supplier.gp)
+    page = client.get(reverse("deposits:detail", args=[made.pk])).content.decode()
+    errors = page[page.index('data-testid="validation-errors"') :]
+    assert "<code>BR-CO-10</code> Le total des lignes HT (BT-106)" in errors
+    assert "Texte officiel : [BR-CO-10]" in errors
+    assert 'data-testid="validation-warnings"' in page and "<code>BR-FR-" in page
+
+
+@pytest.mark.parametrize(
+    "name", ["xml-rechnung/CII/EN16931_Einfach.cii.xml", "cen-en16931/cii/examples/CII_example1.xml"]
+)
+def test_an_xrechnung_cii_and_a_cen_example_are_accepted(
+    corpus, supplier, name, django_capture_on_commit_callbacks
+):
+    made = deposit(
+        supplier,
+        "f.xml",
+        (corpus / name).read_bytes(),
+        fmt=DepositFormat.STRUCTURED,
+        callbacks=django_capture_on_commit_callbacks,
+    )
+    item = made.items.get()
+    assert (item.outcome, item.errors, item.profile) == (ItemOutcome.DRAFT, [], "EN16931")
+    assert item.invoice is not None
