@@ -5,6 +5,7 @@ Only the DSFR Marianne font files are fetched while rendering: every other URL i
 nothing typed in an invoice can make the renderer read a local file or reach the network.
 """
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ FONT_FILES = {
 }
 
 
+@functools.cache
 def _font_urls() -> dict[str, str]:
     urls = {}
     for weight, relative in FONT_FILES.items():
@@ -44,12 +46,19 @@ def _fetcher(allowed: set[str]):
     return FontOnlyFetcher()
 
 
+def render_html(template: str, context: dict, *, title: str) -> str:
+    return render_to_string(template, {**context, "fonts": _font_urls(), "document_title": title})
+
+
 def render_pdf(template: str, context: dict, *, title: str, pdf_variant: str = "pdf/a-3b") -> bytes:
+    """The document as PDF. WeasyPrint embeds a subset of each font face it uses; with
+    libharfbuzz-subset0 (Dockerfile, .ci/run) that costs milliseconds, where its fontTools
+    fallback decodes Marianne's whole kerning table (GPOS) for each face, each time: 4 times
+    slower on a 1-page invoice (benchmarks/documents.py)."""
     from weasyprint import HTML
 
-    fonts = _font_urls()
-    html = render_to_string(template, {**context, "fonts": fonts, "document_title": title})
-    document = HTML(string=html, base_url=os.sep, url_fetcher=_fetcher(set(fonts.values())))
+    html = render_html(template, context, title=title)
+    document = HTML(string=html, base_url=os.sep, url_fetcher=_fetcher(set(_font_urls().values())))
     return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
 
 
