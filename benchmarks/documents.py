@@ -66,19 +66,28 @@ def _invoices() -> dict:
     from structures.enums import IdentifierType, StructureKind
     from tests.factories import UserFactory, french_vat_number
 
+    # A supplier (with its principal manager) and a public recipient, as a real sign-up makes them.
+    parties = [
+        (StructureKind.PRIVATE, "41816609600069", "Menuiserie Banc d'essai",
+         {"numero_tva": french_vat_number("418166096"), "adresse": "3 rue des Alpes"}),
+        (StructureKind.PUBLIC, "21380000600016", "Commune du Banc d'essai", {}),
+    ]  # fmt: skip
     gp = UserFactory()
-    supplier = structure_services.create_structure(
-        actor=gp,
-        data={"identifier_type": IdentifierType.SIRET, "identifier": "41816609600069",
-              "raison_sociale": "Menuiserie Banc d'essai", "numero_tva": french_vat_number("418166096"),
-              "adresse": "3 rue des Alpes", "code_postal": "38000", "ville": "Grenoble"},
-    )  # fmt: skip
-    recipient = structure_services.create_structure(
-        actor=UserFactory(),
-        data={"identifier_type": IdentifierType.SIRET, "identifier": "21380000600016",
-              "raison_sociale": "Commune du Banc d'essai", "code_postal": "38000", "ville": "Grenoble"},
-        kind=StructureKind.PUBLIC,
-    )  # fmt: skip
+    supplier, recipient = (
+        structure_services.create_structure(
+            actor=gp if kind == StructureKind.PRIVATE else UserFactory(),
+            data={
+                "identifier_type": IdentifierType.SIRET,
+                "identifier": identifier,
+                "raison_sociale": name,
+                "code_postal": "38000",
+                "ville": "Grenoble",
+                **extra,
+            },
+            kind=kind,
+        )  # fmt: skip
+        for kind, identifier, name, extra in parties
+    )
     invoices = {}
     for label, count in PAGES.items():
         lines = [
