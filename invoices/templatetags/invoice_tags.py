@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from invoices import reform
-from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, translated_labels
+from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, ReturnReason, translated_labels
 
 register = template.Library()
 
@@ -35,6 +35,12 @@ def status_badge(status):
 def reform_status(status):
     """The reform's lifecycle status (code, official name) of a portal status, or None."""
     return reform.reform_status(status)
+
+
+@register.filter
+def return_reason(code):
+    """« CMD_EJ_ERR — label » of a coded Traiter motif; the code alone if it is not one of ours."""
+    return f"{code} — {ReturnReason(code).label}" if code in ReturnReason.values else code
 
 
 @register.simple_tag

@@ -167,6 +167,7 @@ def test_a_refusal_with_its_motif_reaches_the_supplier_as_cdar(
     client.force_login(supplier.gp)
     page = client.get(f"/factures-emises/{invoice.pk}/").content.decode()
     assert 'data-reform-status="210"' in page
+    assert "Code motif : CMD_EJ_ERR — Numéro de bon de commande ou d&#x27;engagement erroné ou absent" in page
     assert f"/factures-emises/{invoice.pk}/cycle-de-vie/{change.pk}/" in page
     response = client.get(f"/factures-emises/{invoice.pk}/cycle-de-vie/")
     assert response.status_code == 200
