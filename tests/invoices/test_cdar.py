@@ -249,3 +249,14 @@ def test_a_draft_has_no_lifecycle_yet(client, supplier, make_invoice):
     assert client.get(f"/factures-emises/{draft.pk}/cycle-de-vie/").status_code == 404
     change = draft.status_changes.get()
     assert client.get(f"/factures-emises/{draft.pk}/cycle-de-vie/{change.pk}/").status_code == 404
+
+
+def test_a_credit_note_from_a_supplier_without_siren_gives_a_valid_cdar(validator):
+    foreign = cdar.Party("Fensterbau GmbH", "DE123456789", scheme="")
+    credit_note = cdar.InvoiceReference("AV-2026-7", datetime.date(2026, 11, 2), "381", foreign, BUYER)
+    found = reform.STATUSES[InvoiceStatus.REJECTED]
+    status = cdar.Status(found.code, found.label, found.phase, found.issuer_role, AT, reason_code="DOUBLON")
+    xml = cdar.build_cdar("CDV-2-9", credit_note, status, issued_at=AT)
+    assert validator.errors(xml) == []
+    root = etree.fromstring(xml)
+    assert root.findtext(".//ram:ReferenceReferencedDocument/ram:TypeCode", namespaces=cdar.NSMAP) == "381"
