@@ -5,9 +5,11 @@ kerning table for each face at each render: a 1-page original then costs about 0
 about 0.15 s on this machine class (`make bench-documents`).
 """
 
+import io
 import time
 
 import pytest
+from pypdf import PdfReader
 
 from invoices import documents
 
@@ -32,3 +34,20 @@ def test_one_page_original_costs_a_fraction_of_the_fonttools_fallback(make_invoi
     # CPU time of this process, which other jobs on a loaded machine hardly change: 0.13 s
     # with HarfBuzz, 0.45 s or more with the fontTools fallback.
     assert best < 0.3
+
+
+@pytest.mark.django_db
+def test_the_shared_style_sheet_still_dresses_every_document(make_invoice):
+    """The style sheet and its fonts are loaded once per thread: later documents still get both."""
+    invoice = make_invoice(send=False)
+    for _ in range(2):
+        reader = PdfReader(io.BytesIO(documents.build_facturx_pdf(invoice)))
+        fonts = {
+            str(font["/BaseFont"]).split("+")[-1]
+            for font in reader.pages[0]["/Resources"]["/Font"].values()
+            if "/BaseFont" in font.get_object()
+        }
+        assert len(fonts) == 2
+        assert all(font.startswith("Marianne") for font in fonts), fonts
+        # The A4 page of the style sheet (WeasyPrint's default is A4 too: check its margin box).
+        assert "Page 1 / 1" in reader.pages[0].extract_text()
