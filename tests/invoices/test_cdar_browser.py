@@ -19,8 +19,8 @@ def test_a_coded_refusal_reaches_the_supplier_as_a_valid_cdar(page, supplier, re
     invoice = make_invoice(number="F-CDV-1")
     log_in(page, recipient.gp.email)
     page.goto(f"/factures-recues/{invoice.pk}/")
-    status = " ".join(page.locator("[data-testid=invoice-status]").text_content().split())
-    assert status == "Mise à disposition du destinataire Réforme 203 — Mise à disposition"
+    status = " ".join(page.locator("[data-testid=reform-status]").text_content().split())
+    assert status == "Réforme 203 — Mise à disposition"
     page.select_option("select[name=transition]", "reject")
     page.select_option("select[name=reason_code]", "DOUBLON")
     page.fill("textarea[name=reason]", "Facture déjà reçue sous le numéro F-CDV-0")
