@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits fuzz clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-documents fuzz clean
 
 # uv (from PyPI) installs in a fraction of pip's time; pip stays the fallback when uv cannot be
 # had or fails. Both show their progress.
@@ -49,6 +49,11 @@ bench-lists: $(STAMP)
 bench-deposits: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.deposits
+
+# The legal original (Factur-X PDF/A-3b) of a 1-page and a 3-page invoice, p50/p95, beside
+# WeasyPrint alone on the same HTML.
+bench-documents: $(STAMP)
+	$(BIN)/python -m benchmarks.documents
 
 # The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
 # var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.

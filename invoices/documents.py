@@ -1,12 +1,15 @@
 """PDF documents of an invoice: the invoice itself (PDF/A-3b, then Factur-X EN16931) and the
 deposit certificate. Rendered by WeasyPrint from templates/invoices/documents/.
 
-Only the DSFR Marianne font files are fetched while rendering: every other URL is refused, so
+Only the DSFR Marianne font files are fetched, by the style sheet: every other URL is refused, so
 nothing typed in an invoice can make the renderer read a local file or reach the network.
 """
 
+import atexit
+import functools
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -23,6 +26,7 @@ FONT_FILES = {
 }
 
 
+@functools.cache
 def _font_urls() -> dict[str, str]:
     urls = {}
     for weight, relative in FONT_FILES.items():
@@ -44,13 +48,57 @@ def _fetcher(allowed: set[str]):
     return FontOnlyFetcher()
 
 
+STYLESHEET = "invoices/documents/_base.css"
+_per_thread = threading.local()
+
+
+def stylesheet_text() -> str:
+    return render_to_string(STYLESHEET, {"fonts": _font_urls()})
+
+
+def _stylesheet():
+    """The documents' style sheet and the font configuration holding its Marianne faces, parsed
+    and loaded once per thread (WeasyPrint's font configuration is not shared between threads):
+    parsing them again for each document costs about a third of a 1-page invoice."""
+    if getattr(_per_thread, "stylesheet", None) is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        css = CSS(
+            string=stylesheet_text(),
+            url_fetcher=_fetcher(set(_font_urls().values())),
+            font_config=font_config,
+        )
+        _per_thread.stylesheet = css, font_config
+    return _per_thread.stylesheet
+
+
+@atexit.register
+def _forget_stylesheet() -> None:
+    # While the interpreter still runs: a FontConfiguration freed during its shutdown fails.
+    _per_thread.stylesheet = None
+
+
+def render_html(template: str, context: dict, *, title: str) -> str:
+    """The document's HTML, without its style sheet (STYLESHEET, given to WeasyPrint apart)."""
+    return render_to_string(template, {**context, "document_title": title})
+
+
 def render_pdf(template: str, context: dict, *, title: str, pdf_variant: str = "pdf/a-3b") -> bytes:
+    """The document as PDF. WeasyPrint embeds a subset of each font face it uses; with
+    libharfbuzz-subset0 (Dockerfile, .ci/run) that costs milliseconds, where its fontTools
+    fallback decodes Marianne's whole kerning table (GPOS) for each face, each time: 4 times
+    slower on a 1-page invoice (benchmarks/documents.py)."""
     from weasyprint import HTML
 
-    fonts = _font_urls()
-    html = render_to_string(template, {**context, "fonts": fonts, "document_title": title})
-    document = HTML(string=html, base_url=os.sep, url_fetcher=_fetcher(set(fonts.values())))
-    return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
+    css, font_config = _stylesheet()
+    html = render_html(template, context, title=title)
+    # Nothing in the HTML may be fetched: the fonts come with the style sheet.
+    document = HTML(string=html, base_url=os.sep, url_fetcher=_fetcher(set()))
+    return document.write_pdf(
+        stylesheets=[css], font_config=font_config, pdf_variant=pdf_variant, uncompressed_pdf=False
+    )
 
 
 def _address_lines(structure) -> list[str]:

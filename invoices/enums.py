@@ -145,3 +145,30 @@ def translated_labels(choices) -> dict[str, str]:
     export would otherwise translate every choice of the field for each invoice (what
     get_FOO_display() does)."""
     return {code: str(label) for code, label in choices.choices}
+
+
+class ReturnReason(models.TextChoices):
+    """Motif of a return or refusal chosen in Traiter: Chorus Pro's reason codes (MDT-113, DSE
+    annex 7), which invoices.reform states in the reform's CDAR vocabulary."""
+
+    SE_ERR = "SE_ERR", _("Code service erroné ou absent")
+    CMD_EJ_ERR = "CMD_EJ_ERR", _("Numéro de bon de commande ou d'engagement erroné ou absent")
+    SIRET_ERR = "SIRET_ERR", _("SIRET du destinataire erroné")
+    DEST_ERR = "DEST_ERR", _("Erreur de destinataire")
+    ADR_ERR = "ADR_ERR", _("Adresse de facturation erronée")
+    JUSTIF_ABS = "JUSTIF_ABS", _("Pièce justificative manquante")
+    REF_CT_ABSENT = "REF_CT_ABSENT", _("Référence contractuelle absente")
+    REF_ERR = "REF_ERR", _("Référence erronée")
+    COORD_BANC_ERR = "COORD_BANC_ERR", _("Coordonnées bancaires erronées")
+    MONTANTTOTAL_ERR = "MONTANTTOTAL_ERR", _("Montant total erroné")
+    TX_TVA_ERR = "TX_TVA_ERR", _("Taux de TVA erroné")
+    CALCUL_ERR = "CALCUL_ERR", _("Erreur de calcul")
+    DOUBLON = "DOUBLON", _("Facture en doublon")
+    NON_CONFORME = "NON_CONFORME", _("Facture non conforme")
+    TRANSAC_INC = "TRANSAC_INC", _("Transaction inconnue")
+    EMMET_INC = "EMMET_INC", _("Émetteur inconnu")
+    CONTRAT_TERM = "CONTRAT_TERM", _("Contrat terminé")
+    LIVR_INCOMP = "LIVR_INCOMP", _("Livraison ou prestation incomplète")
+    ST_CT_NON_DECLAR = "ST_CT_NON_DECLAR", _("Sous-traitant ou cotraitant non déclaré")
+    TRANSF_PMNT_REGIE = "TRANSF_PMNT_REGIE", _("Paiement transféré à une régie")
+    OTHER = "AUTRE", _("Autre motif")

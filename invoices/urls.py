@@ -39,6 +39,16 @@ urlpatterns = [
     ),
     path("factures-emises/<int:invoice_id>/original/", supplier_invoice.original, name="supplier_original"),
     path(
+        "factures-emises/<int:invoice_id>/cycle-de-vie/",
+        supplier_invoice.lifecycle,
+        name="supplier_lifecycle",
+    ),
+    path(
+        "factures-emises/<int:invoice_id>/cycle-de-vie/<int:change_id>/",
+        supplier_invoice.lifecycle_message,
+        name="supplier_lifecycle_message",
+    ),
+    path(
         "factures-emises/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
         supplier_invoice.download,
         name="supplier_download",
@@ -56,6 +66,12 @@ urlpatterns = [
     path("factures-recues/<int:invoice_id>/", recipient.detail, name="recipient_detail"),
     path("factures-recues/<int:invoice_id>/traiter/", recipient.process, name="recipient_process"),
     path("factures-recues/<int:invoice_id>/original/", recipient.original, name="recipient_original"),
+    path("factures-recues/<int:invoice_id>/cycle-de-vie/", recipient.lifecycle, name="recipient_lifecycle"),
+    path(
+        "factures-recues/<int:invoice_id>/cycle-de-vie/<int:change_id>/",
+        recipient.lifecycle_message,
+        name="recipient_lifecycle_message",
+    ),
     path(
         "factures-recues/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
         recipient.download,

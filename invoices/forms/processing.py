@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.forms import PortalForm, object_id
-from invoices import workflow
+from invoices import reform, workflow
 from invoices.forms.entry import RecipientFields
 from invoices.forms.fields import MultipleFileField
 
@@ -31,6 +31,13 @@ class ProcessForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatoire pour rejeter, suspendre ou renvoyer à recycler : le fournisseur le lira."),
     )
+    reason_code = forms.ChoiceField(
+        label=_("Code motif"),
+        required=False,
+        choices=[("", _("Motif habituel de l'action"))]
+        + [(reason.value, f"{reason.value} — {reason.label}") for reason in reform.OFFERED_REASONS],
+        help_text=_("Code de la réforme transmis au fournisseur avec le statut."),
+    )
     mandate_number = forms.CharField(
         label=_("Numéro de mandat"), max_length=50, required=False, help_text=_("Obligatoire pour mandater.")
     )
@@ -49,6 +56,9 @@ class ProcessForm(PortalForm):
         transition = workflow.get(name)
         if transition.needs_reason and not data.get("reason", "").strip():
             self.add_error("reason", workflow.MISSING_REASON)
+        code = data.get("reason_code")
+        if code and not reform.reason_allowed(transition.target, code):
+            self.add_error("reason_code", reform.REASON_NOT_ALLOWED)
         if transition.needs_mandate_number and not data.get("mandate_number", "").strip():
             self.add_error("mandate_number", workflow.MISSING_MANDATE_NUMBER)
         return data

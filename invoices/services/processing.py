@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from invoices import events, selectors, workflow
+from invoices import events, reform, selectors, workflow
 from invoices.enums import InvoiceAction
 from invoices.exceptions import InvalidTransition, InvoiceError, InvoiceNotAllowed
 from invoices.models import Invoice
@@ -27,18 +27,23 @@ def process_invoice(
     invoice_id: int,
     transition: str,
     reason: str = "",
+    reason_code: str = "",
     mandate_number: str = "",
     expected_status: str | None = None,
     membership=None,
 ) -> Invoice:
-    """Traiter: a recipient moves a received invoice along the §1.3 matrix. `membership`: the
-    actor's in `structure` when the caller already read it (a request)."""
+    """Traiter: a recipient moves a received invoice along the §1.3 matrix, a return with its
+    motif (`reason_code`: invoices.enums.ReturnReason, allowed for the target by invoices.reform;
+    `reason`: the text the supplier reads). `membership`: the actor's in `structure` when the
+    caller already read it (a request)."""
     _require_processor(actor, structure, membership)
     definition = workflow.get(transition)
     if definition.side != workflow.Side.RECIPIENT:
         raise InvalidTransition(workflow.refusal(transition))
     if definition.needs_reason and not reason.strip():
         raise InvoiceError(str(workflow.MISSING_REASON))
+    if reason_code and not reform.reason_allowed(definition.target, reason_code):
+        raise InvoiceError(str(reform.REASON_NOT_ALLOWED))
     if definition.needs_mandate_number and not mandate_number.strip():
         raise InvoiceError(str(workflow.MISSING_MANDATE_NUMBER))
     invoice = _lock_received(invoice_id, structure=structure, actor=actor, membership=membership)
@@ -53,7 +58,11 @@ def process_invoice(
         actor=actor,
         structure=structure,
         reason=reason.strip()[:2000],
-        payload={"mandate_number": mandate_number} if mandate_number else {},
+        payload={
+            key: value
+            for key, value in (("mandate_number", mandate_number), ("reason_code", reason_code))
+            if value
+        },
         expected_status=expected_status,
     )
     events.action_recorded(invoice, InvoiceAction.PROCESS, actor)
@@ -67,6 +76,7 @@ def process_invoices(
     invoice_ids: list[int],
     transition: str,
     reason: str = "",
+    reason_code: str = "",
     mandate_number: str = "",
     membership=None,
 ) -> BatchOutcome:
@@ -80,6 +90,7 @@ def process_invoices(
             invoice_id=invoice_id,
             transition=transition,
             reason=reason,
+            reason_code=reason_code,
             mandate_number=mandate_number,
             membership=membership,
         ),

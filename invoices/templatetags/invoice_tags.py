@@ -13,7 +13,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, translated_labels
+from invoices import reform
+from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, ReturnReason, translated_labels
 
 register = template.Library()
 
@@ -27,6 +28,32 @@ def status_badge(status):
         f" fr-badge--{kind}" if kind else "",
         status,
         InvoiceStatus(status).label,
+    )
+
+
+@register.filter
+def reform_status(status):
+    """The reform's lifecycle status (code, official name) of a portal status, or None."""
+    return reform.reform_status(status)
+
+
+@register.filter
+def return_reason(code):
+    """« CMD_EJ_ERR — label » of a coded Traiter motif; the code alone if it is not one of ours."""
+    return f"{code} — {ReturnReason(code).label}" if code in ReturnReason.values else code
+
+
+@register.simple_tag
+def reform_badge(status):
+    """The reform's status code beside the Chorus status: nothing for a status it does not name."""
+    found = reform.reform_status(status)
+    if found is None:
+        return ""
+    return format_html(
+        '<p class="fr-badge fr-badge--sm fr-badge--no-icon" data-reform-status="{}" title="{}">{}</p>',
+        found.code,
+        _("Statut du cycle de vie de la réforme de la facturation électronique"),
+        _("Réforme %(code)s — %(label)s") % {"code": found.code, "label": found.label},
     )
 
 

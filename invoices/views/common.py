@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from choruspro.spreadsheet import csv_writer
-from invoices import selectors, services, workflow
+from invoices import cdar, selectors, services, workflow
 from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus, InvoiceType, translated_labels
 from invoices.forms.search import DEFAULT_PAGE_SIZE
 
@@ -127,10 +127,43 @@ def file_download(stored_file, filename: str, content_type: str = "application/o
     return _sandboxed(FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type))
 
 
-def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
+def pdf_response(data: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _sandboxed(response)
+
+
+def lifecycle_views(read_invoice, space_required):
+    """The two lifecycle downloads of a space: `read_invoice(request, invoice_id)` reads the
+    invoice in the space's scope (another structure's invoice → 404)."""
+
+    @require_GET
+    @space_required
+    def lifecycle(request, invoice_id):
+        return lifecycle_download(read_invoice(request, invoice_id))
+
+    @require_GET
+    @space_required
+    def lifecycle_message(request, invoice_id, change_id):
+        return lifecycle_message_download(read_invoice(request, invoice_id), change_id)
+
+    return lifecycle, lifecycle_message
+
+
+def lifecycle_download(invoice) -> HttpResponse:
+    """The invoice's whole lifecycle as the reform's CDAR messages (a ZIP); 404 before it has any."""
+    changes = list(invoice.status_changes.all())
+    if not any(cdar.has_message(change) for change in changes):
+        raise Http404
+    return pdf_response(cdar.lifecycle_archive(invoice, changes), cdar.file_name(invoice), "application/zip")
+
+
+def lifecycle_message_download(invoice, change_id: int) -> HttpResponse:
+    """The CDAR message of one status change of the invoice (already read in the user's scope)."""
+    change = get_object_or_404(invoice.status_changes.all(), pk=change_id)
+    if not cdar.has_message(change):
+        raise Http404
+    return pdf_response(cdar.message(invoice, change), cdar.file_name(invoice, change), "application/xml")
 
 
 def invoice_page_context(invoice) -> dict:
@@ -151,6 +184,7 @@ def invoice_page_context(invoice) -> dict:
         "lines": invoice.lines.all(),
         "vat_lines": invoice.vat_lines.all(),
         "last_return": next(returns, None),
+        "has_lifecycle": any(cdar.has_message(change) for change in histories["status_changes"]),
     }
 
 

@@ -19,6 +19,7 @@ from invoices.views.common import (
     dashboard_context,
     file_download,
     invoice_page_context,
+    lifecycle_views,
     list_columns,
     more_criteria,
     paginate,
@@ -170,6 +171,7 @@ def process(request, invoice_id):
             invoice_id=invoice_id,
             transition=form.cleaned_data["transition"],
             reason=form.cleaned_data["reason"],
+            reason_code=form.cleaned_data["reason_code"],
             mandate_number=form.cleaned_data["mandate_number"],
             expected_status=form.cleaned_data["expected_status"],
             membership=request.current_membership,
@@ -215,6 +217,7 @@ def bulk_process(request):
         invoice_ids=form.cleaned_data["ids"],
         transition=form.cleaned_data["transition"],
         reason=form.cleaned_data["reason"],
+        reason_code=form.cleaned_data["reason_code"],
         mandate_number=form.cleaned_data["mandate_number"],
         membership=request.current_membership,
     )
@@ -256,3 +259,6 @@ def original(request, invoice_id):
         return redirect("invoices:recipient_detail", invoice.pk)
     services.mark_downloaded(actor=request.user, structure=request.current_structure, invoice_id=invoice.pk)
     return file_download(document.file, document.name, document.content_type)
+
+
+lifecycle, lifecycle_message = lifecycle_views(_invoice, space_required)

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 from invoices import services, workflow
 from invoices.documents import render_deposit_certificate_pdf
 from invoices.exceptions import InvoiceError
-from invoices.views.common import file_download, invoice_page_context, pdf_response
+from invoices.views.common import (
+    file_download,
+    invoice_page_context,
+    lifecycle_views,
+    pdf_response,
+)
 from invoices.views.supplier.base import _abilities, _invoice, render_space, space_required
 
 
@@ -120,3 +125,6 @@ def certificate(request, invoice_id):
         return redirect("invoices:supplier_detail", invoice.pk)
     pdf = render_deposit_certificate_pdf(invoice, document.sha256)
     return pdf_response(pdf, f"certificat-depot-{invoice.pk}.pdf")
+
+
+lifecycle, lifecycle_message = lifecycle_views(_invoice, space_required)
