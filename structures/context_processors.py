@@ -7,6 +7,7 @@ from structures.enums import Space
 SPACE_URL_NAMES = {
     Space.FACTURES_EMISES: "invoices:supplier_home",
     Space.FACTURES_RECUES: "invoices:recipient_home",
+    Space.FACTURES_A_VALIDER: "invoices:validation_home",
     Space.SOLLICITATIONS_EMISES: "solicitations:sent_home",
     Space.ACTIVITES_GESTIONNAIRE: "structures:manager_home",
     Space.MON_COMPTE: "accounts:my_account",
