@@ -4,38 +4,6 @@ import pytest
 
 from invoices import services
 from invoices.enums import Cadre
-from structures import services as structure_services
-from structures.enums import Space, SubscriptionMode
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def make_validator(make_structure):
-    """A private structure with Factures à valider opened, its principal manager (`.gp`)
-    subscribed to it."""
-
-    def make(name="Titulaire Bâtiment"):
-        gp = UserFactory()
-        structure = make_structure(gp, raison_sociale=name)
-        structure_services.open_space(actor=gp, structure_id=structure.pk, space=Space.FACTURES_A_VALIDER)
-        subscription = structure_services.request_subscription(
-            user=gp,
-            structure_id=structure.pk,
-            space=Space.FACTURES_A_VALIDER,
-            mode=SubscriptionMode.MODIFICATION,
-        )
-        structure_services.decide_subscription(
-            actor=gp, structure_id=structure.pk, subscription_id=subscription.pk, approve=True
-        )
-        structure.gp = gp
-        return structure
-
-    return make
-
-
-@pytest.fixture
-def titulaire(make_validator):
-    return make_validator()
 
 
 @pytest.fixture
