@@ -14,6 +14,18 @@ SPACE_URL_NAMES = {
 }
 
 
+def has_screens(space) -> bool:
+    """Whether the space's pages exist: the lists that open or subscribe to spaces offer only these."""
+    url_name = SPACE_URL_NAMES.get(space)
+    if not url_name:
+        return False
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def navigation(request):
     """The header's structure switcher and the menu of the spaces usable for that structure."""
     user = getattr(request, "user", None)

@@ -134,3 +134,17 @@ def test_supplier_corrects_the_validator_on_its_page(client, send_a9, titulaire,
     # Nothing left to correct: the page says so instead of an error.
     response = client.get(url, follow=True)
     assert "Le valideur de cette facture ne peut plus être corrigé." in response.content.decode()
+
+
+def test_space_lists_offer_only_spaces_with_screens(titulaire):
+    """Factures à valider has its screens and is offered; Factures de travaux has none yet."""
+    from accounts.forms import CreationSpacesForm, SubscriptionRequestForm
+    from structures.forms import OpenSpaceForm
+
+    for choices in (
+        OpenSpaceForm(structure=titulaire).fields["space"].choices,
+        SubscriptionRequestForm(structures=[titulaire]).fields["space"].choices,
+        CreationSpacesForm().fields["extra_spaces"].choices,
+    ):
+        offered = {value for value, _label in choices}
+        assert "FACTURES_A_VALIDER" in offered and "FACTURES_TRAVAUX" not in offered
