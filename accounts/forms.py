@@ -10,6 +10,7 @@ from stdnum.fr import siret
 from accounts.enums import Language, NotificationPreference
 from choruspro.forms import AddressFormMixin, PortalForm, country_field
 from choruspro.text import single_line
+from structures.context_processors import has_screens
 from structures.enums import IdentifierType, Space, SubscriptionMode
 
 
@@ -145,7 +146,10 @@ class CreationSpacesForm(PortalForm):
         label=_("Espaces supplémentaires"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(s.value, s.label) for s in (Space.FACTURES_TRAVAUX, Space.FACTURES_A_VALIDER)],
+        # Read when the form is built: the spaces whose pages exist then.
+        choices=lambda: [
+            (s.value, s.label) for s in (Space.FACTURES_TRAVAUX, Space.FACTURES_A_VALIDER) if has_screens(s)
+        ],
     )
 
 
@@ -156,6 +160,7 @@ class MembershipSpacesForm(PortalForm):
 
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
+        spaces = [s for s in spaces if has_screens(s)]
         self.fields["wanted_spaces"].choices = [(s, Space(s).label) for s in spaces]
         if not spaces:
             del self.fields["wanted_spaces"]
@@ -266,5 +271,7 @@ class SubscriptionRequestForm(PortalForm):
             (s.pk, f"{s.raison_sociale} — {s.identifier}") for s in structures
         ]
         self.fields["space"].choices = [
-            (s.value, s.label) for s in Space if s not in (Space.MON_COMPTE, Space.ACTIVITES_GESTIONNAIRE)
+            (s.value, s.label)
+            for s in Space
+            if s not in (Space.MON_COMPTE, Space.ACTIVITES_GESTIONNAIRE) and has_screens(s)
         ]

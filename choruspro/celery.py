@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "invoices.tasks.notify_missed_changes_task",
         "schedule": 300.0,
     },
+    # Domain §9.6: an invoice left 15 days with its validator is validated tacitly.
+    "invoices-validate-tacitly": {
+        "task": "invoices.tasks.validate_tacitly_task",
+        "schedule": 900.0,
+    },
     # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
     "invoices-daily-digest": {
         "task": "invoices.tasks.send_daily_digests_task",

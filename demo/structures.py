@@ -158,9 +158,9 @@ def _mandate(actor, structure):
     mandate = services.subscribe_mandate(
         actor=actor,
         structure_id=structure.pk,
-        libelle="Mandat Menuiserie Dupont",
-        signatory_nom="Dupont",
-        signatory_prenom="Claire",
+        libelle=f"Mandat {structure.raison_sociale}",
+        signatory_nom=actor.nom,
+        signatory_prenom=actor.prenom,
         signatory_qualite="Gérante",
     )
     services.sign_mandate(actor=actor, mandate_id=mandate.pk)

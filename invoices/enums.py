@@ -37,6 +37,19 @@ class InvoiceStatus(models.TextChoices):
     PAID = "MISE_EN_PAIEMENT", _("Mise en paiement")
     # Deleted draft.
     DELETED = "SUPPRIMEE", _("Supprimée")
+    # Validation circuit of the A9/A12 cadres (family B of domain §1.1): the validator decides
+    # before the invoice reaches its recipient.
+    TO_VALIDATE_1 = "A_VALIDER_1", _("À valider")
+    VALIDATED_1 = "VALIDEE_1", _("Validée")
+    REFUSED_1 = "REFUSEE_1", _("Refusée par le valideur")
+    TACITLY_VALIDATED_1 = "ABSENCE_VALIDATION_1_HORS_DELAI", _("Validée tacitement (hors délai)")
+    # A sub-contractor of a cotraitant: the cotraitant, then the mandataire.
+    TO_VALIDATE_2 = "A_VALIDER_2", _("À valider par le second valideur")
+    VALIDATED_2 = "VALIDEE_2", _("Validée par le second valideur")
+    REFUSED_2 = "REFUSEE_2", _("Refusée par le second valideur")
+    TACITLY_VALIDATED_2 = "ABSENCE_VALIDATION_2_HORS_DELAI", _("Validée tacitement par le second valideur")
+    # Refused as sent to the wrong validator: the supplier names the right one.
+    WRONG_VALIDATOR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR", _("Erreur du fournisseur sur le valideur")
 
 
 # One mapping status → DSFR badge type (house style §I).
@@ -56,6 +69,15 @@ STATUS_BADGES = {
     InvoiceStatus.ACCOUNTED: "info",
     InvoiceStatus.PAID: "success",
     InvoiceStatus.DELETED: "",
+    InvoiceStatus.TO_VALIDATE_1: "new",
+    InvoiceStatus.VALIDATED_1: "info",
+    InvoiceStatus.REFUSED_1: "error",
+    InvoiceStatus.TACITLY_VALIDATED_1: "info",
+    InvoiceStatus.TO_VALIDATE_2: "new",
+    InvoiceStatus.VALIDATED_2: "info",
+    InvoiceStatus.REFUSED_2: "error",
+    InvoiceStatus.TACITLY_VALIDATED_2: "info",
+    InvoiceStatus.WRONG_VALIDATOR: "warning",
 }
 
 
@@ -71,6 +93,18 @@ class Cadre(models.TextChoices):
 CADRES_WITH_VALIDATOR = frozenset({Cadre.A9, Cadre.A12})
 # Invoices deposited already paid: nothing is left to pay unless the supplier says otherwise.
 CADRES_ALREADY_PAID = frozenset({Cadre.A2})
+
+
+class ValidationRefusal(models.TextChoices):
+    """Motifs of a validator's refusal (`recupererMotifsRefusFactureAValider`, domain §9.6); the
+    codes follow the reform's (`ERR_VALIDEUR`, W28)."""
+
+    WRONG_VALIDATOR = "ERR_VALIDEUR", _("Erreur de valideur")
+    WRONG_AMOUNT = "ERR_MONTANT", _("Montant erroné")
+    NOT_PERFORMED = "PRESTATION_NON_REALISEE", _("Prestation non réalisée ou non conforme")
+    NOT_ADMITTED = "SOUS_TRAITANT_NON_AGREE", _("Sous-traitant ou cotraitant non agréé pour ce marché")
+    DUPLICATE = "DOUBLON", _("Facture déjà présentée")
+    OTHER = "AUT_MOTIF", _("Autre motif")
 
 
 class InvoiceType(models.TextChoices):
@@ -138,6 +172,9 @@ class InvoiceAction(models.TextChoices):
     COMPLETE = "COMPLETER", _("Complément")
     ACKNOWLEDGE = "PRENDRE_CONNAISSANCE", _("Prise de connaissance")
     DOWNLOAD = "TELECHARGER", _("Téléchargement")
+    VALIDATE = "VALIDER", _("Validation par le valideur")
+    REFUSE = "REFUSER", _("Refus par le valideur")
+    CORRECT_VALIDATOR = "CORRIGER_VALIDEUR", _("Correction du valideur")
 
 
 def translated_labels(choices) -> dict[str, str]:

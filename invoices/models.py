@@ -38,6 +38,16 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="invoices_to_validate",
     )
+    # A sub-contractor of a cotraitant: the mandataire validates after the cotraitant, who names it
+    # when validating (domain §9.6).
+    second_validator = models.ForeignKey(
+        Structure,
+        verbose_name=_("second valideur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices_to_validate_second",
+    )
     # Supplier
     supplier = models.ForeignKey(
         Structure, verbose_name=_("fournisseur"), on_delete=models.PROTECT, related_name="issued_invoices"

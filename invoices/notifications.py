@@ -74,7 +74,9 @@ def _send(user, template: str, context: dict) -> None:
 
 def notify_status_change(change_id: int) -> None:
     change = (
-        InvoiceStatusChange.objects.select_related("invoice__supplier", "invoice__recipient")
+        InvoiceStatusChange.objects.select_related(
+            "invoice__supplier", "invoice__recipient", "invoice__validator", "invoice__second_validator"
+        )
         .filter(pk=change_id)
         .first()
     )
@@ -89,18 +91,27 @@ def notify_status_change(change_id: int) -> None:
             services = permissions.service_scope(membership.user, invoice.recipient, membership)
             if services is None or invoice.recipient_service in services:
                 audience.append(membership.user_id)
+    # The validator who must now decide (or whose delay ran out) is told in the portal and by e-mail.
+    validator_field = workflow.NOTIFIED_TO_VALIDATOR.get(change.to_status)
+    validator = getattr(invoice, validator_field) if validator_field else None
+    validators = permissions.members_with_space(validator, Space.FACTURES_A_VALIDER) if validator else []
+    audience += [membership.user_id for membership in validators]
     created = _create(list(dict.fromkeys(audience)), change)
     structure_cache.forget_unread(*created)
-    context = {
-        "change": change,
-        "invoice": invoice,
-        "url": _portal_url("invoices:supplier_detail", invoice.pk),
-    }
+    context = {"change": change, "invoice": invoice}
     mailed = []
-    for membership in suppliers:
-        if membership.user_id in created and _wants_email_now(membership):
-            _send(membership.user, "status_change", context)
-            mailed.append(membership.user_id)
+    for members, template, url in (
+        (suppliers, "status_change", _portal_url("invoices:supplier_detail", invoice.pk)),
+        (validators, "to_validate", _portal_url("invoices:validation_detail", invoice.pk)),
+    ):
+        for membership in members:
+            if (
+                membership.user_id in created
+                and membership.user_id not in mailed
+                and _wants_email_now(membership)
+            ):
+                _send(membership.user, template, {**context, "url": url})
+                mailed.append(membership.user_id)
     if mailed:
         Notification.objects.filter(change=change, user_id__in=mailed).update(emailed_at=timezone.now())
 

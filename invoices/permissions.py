@@ -26,6 +26,7 @@ def invoice_abilities(user, structure, invoice, *, membership=None) -> dict:
         "duplicate": supplier,
         "recycle": supplier and workflow.can("recycle", status),
         "complete": supplier and workflow.can("complete", status),
+        "correct_validator": supplier and workflow.can("correct_validator", status),
         "acknowledge": side == workflow.Side.SUPPLIER
         and mode is not None
         and workflow.can("acknowledge", status)

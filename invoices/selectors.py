@@ -62,6 +62,36 @@ def recipient_to_handle(structure, user=None, membership=None) -> QuerySet[Invoi
     return received_by(structure, user, membership).filter(status__in=workflow.RECIPIENT_TO_HANDLE)
 
 
+def validated_by(structure) -> QuerySet[Invoice]:
+    """Factures à valider: the invoices the structure validates, first or second (domain §9.6),
+    once sent to it."""
+    return (
+        Invoice.objects.filter(Q(validator=structure) | Q(second_validator=structure))
+        .exclude(status__in=workflow.NOT_SENT_TO_VALIDATOR)
+        .select_related("supplier", "recipient", "recipient_service", "validator", "second_validator")
+    )
+
+
+def awaiting_decision_of(structure) -> QuerySet[Invoice]:
+    """The invoices waiting for this structure's decision, oldest first (the deadline nearest)."""
+    return (
+        validated_by(structure)
+        .filter(
+            Q(status=InvoiceStatus.TO_VALIDATE_1, validator=structure)
+            | Q(status=InvoiceStatus.TO_VALIDATE_2, second_validator=structure)
+        )
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def overdue_validations(now=None) -> QuerySet[Invoice]:
+    """Invoices whose validator let the delay pass: to be validated tacitly."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=workflow.VALIDATION_DAYS)
+    return Invoice.objects.filter(status__in=workflow.TO_VALIDATE, status_changed_at__lte=limit).order_by(
+        "pk"
+    )
+
+
 # --- Search (domain §11.2 rechercherFactureParFournisseur / ParRecipiendaire) ---------------------
 
 # Sortable columns: URL key → ordering field. The portal's default is the deposit date, newest first.

@@ -15,7 +15,11 @@ logger = logging.getLogger(__name__)
 GRACE = datetime.timedelta(minutes=3)
 # Older changes are history: their notices would be news to nobody.
 NOTIFY_WINDOW = datetime.timedelta(days=1)
-ROUTING_STATUSES = workflow.get("route").sources | workflow.get("make_available").sources
+ROUTING_STATUSES = (
+    workflow.get("route").sources
+    | workflow.get("make_available").sources
+    | workflow.get("route_validated").sources
+)
 
 
 def route_stale_invoices(now=None) -> int:

@@ -52,3 +52,10 @@ def notify_missed_changes_task() -> int:
     from invoices.sweeps import notify_missed_changes
 
     return notify_missed_changes()
+
+
+@shared_task(acks_late=True)
+def validate_tacitly_task() -> int:
+    from invoices.services import validate_tacitly
+
+    return validate_tacitly()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices.views import common, recipient
+from invoices.views import common, recipient, validation
 from invoices.views.supplier import entry as supplier_entry
 from invoices.views.supplier import invoice as supplier_invoice
 from invoices.views.supplier import lists as supplier_lists
@@ -32,6 +32,11 @@ urlpatterns = [
     path("factures-emises/<int:invoice_id>/supprimer/", supplier_invoice.delete, name="supplier_delete"),
     path("factures-emises/<int:invoice_id>/recycler/", supplier_returns.recycle, name="supplier_recycle"),
     path("factures-emises/<int:invoice_id>/completer/", supplier_returns.complete, name="supplier_complete"),
+    path(
+        "factures-emises/<int:invoice_id>/corriger-valideur/",
+        supplier_returns.correct_validator,
+        name="supplier_correct_validator",
+    ),
     path(
         "factures-emises/<int:invoice_id>/certificat-de-depot/",
         supplier_invoice.certificate,
@@ -76,6 +81,18 @@ urlpatterns = [
         "factures-recues/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
         recipient.download,
         name="recipient_download",
+    ),
+    # Factures à valider
+    path("factures-a-valider/", validation.home, name="validation_home"),
+    path("factures-a-valider/rechercher/", validation.search, name="validation_search"),
+    path("factures-a-valider/traiter/", validation.bulk_decide, name="validation_bulk_decide"),
+    path("factures-a-valider/<int:invoice_id>/", validation.detail, name="validation_detail"),
+    path("factures-a-valider/<int:invoice_id>/traiter/", validation.decide, name="validation_decide"),
+    path("factures-a-valider/<int:invoice_id>/original/", validation.original, name="validation_original"),
+    path(
+        "factures-a-valider/<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
+        validation.download,
+        name="validation_download",
     ),
     path("notifications/", common.notification_list, name="notifications"),
     path("notifications/lues/", common.notifications_read, name="notifications_read"),

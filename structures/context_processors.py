@@ -7,10 +7,23 @@ from structures.enums import Space
 SPACE_URL_NAMES = {
     Space.FACTURES_EMISES: "invoices:supplier_home",
     Space.FACTURES_RECUES: "invoices:recipient_home",
+    Space.FACTURES_A_VALIDER: "invoices:validation_home",
     Space.SOLLICITATIONS_EMISES: "solicitations:sent_home",
     Space.ACTIVITES_GESTIONNAIRE: "structures:manager_home",
     Space.MON_COMPTE: "accounts:my_account",
 }
+
+
+def has_screens(space) -> bool:
+    """Whether the space's pages exist: the lists that open or subscribe to spaces offer only these."""
+    url_name = SPACE_URL_NAMES.get(space)
+    if not url_name:
+        return False
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def navigation(request):

@@ -10,6 +10,7 @@ from stdnum.eu import vat
 
 from choruspro.forms import AddressFormMixin, PortalForm, country_field
 from choruspro.text import single_line
+from structures.context_processors import has_screens
 from structures.enums import BankAccountStatus, Role, Space
 from structures.models import Structure, StructureService
 
@@ -180,7 +181,9 @@ class OpenSpaceForm(PortalForm):
     def __init__(self, data=None, *, structure, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["space"].choices = [
-            (value, label) for value, label in Space.choices if value not in (Space.MON_COMPTE,)
+            (value, label)
+            for value, label in Space.choices
+            if value != Space.MON_COMPTE and has_screens(value)
         ]
         self.fields["service"].queryset = StructureService.objects.filter(structure=structure)
 

@@ -14,7 +14,7 @@ from einvoice.cii import build_cii_xml
 from invoices import documents
 from invoices import services as invoice_services
 from structures import services
-from structures.enums import IdentifierType, StructureKind
+from structures.enums import IdentifierType, Space, StructureKind, SubscriptionMode
 from structures.models import Structure
 from tests.factories import INVOICE_LINES, InvoiceFactory, UserFactory, french_vat_number, valid_siret
 
@@ -308,3 +308,32 @@ def _logins_count_as_reauthentication():
     user_logged_in.connect(record, dispatch_uid="tests.reauthentication")
     yield
     user_logged_in.disconnect(dispatch_uid="tests.reauthentication")
+
+
+@pytest.fixture
+def make_validator(make_structure):
+    """A private structure with Factures à valider opened, its principal manager (`.gp`)
+    subscribed to it."""
+
+    def make(name="Titulaire Bâtiment"):
+        gp = UserFactory()
+        structure = make_structure(gp, raison_sociale=name)
+        services.open_space(actor=gp, structure_id=structure.pk, space=Space.FACTURES_A_VALIDER)
+        subscription = services.request_subscription(
+            user=gp,
+            structure_id=structure.pk,
+            space=Space.FACTURES_A_VALIDER,
+            mode=SubscriptionMode.MODIFICATION,
+        )
+        services.decide_subscription(
+            actor=gp, structure_id=structure.pk, subscription_id=subscription.pk, approve=True
+        )
+        structure.gp = gp
+        return structure
+
+    return make
+
+
+@pytest.fixture
+def titulaire(make_validator):
+    return make_validator()

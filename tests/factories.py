@@ -11,7 +11,7 @@ from stdnum import luhn
 from accounts.enums import UserStatus
 from accounts.models import User
 from invoices import computations, workflow
-from invoices.enums import InvoiceAction, InvoiceStatus, PaymentMode
+from invoices.enums import Cadre, InvoiceAction, InvoiceStatus, PaymentMode
 from invoices.models import (
     Invoice,
     InvoiceEvent,
@@ -115,6 +115,12 @@ PATHS = {
     InvoiceStatus.SENT_TO_ACCOUNTANT: (*_SENT, "service_done", "mandate", "send_to_accountant"),
     InvoiceStatus.ACCOUNTED: (*_SENT, "service_done", "mandate", "send_to_accountant", "account"),
     InvoiceStatus.PAID: (*_SENT, "service_done", "mandate", "pay"),
+    # The validation circuit of A9/A12 invoices (give the factory a `validator`).
+    InvoiceStatus.TO_VALIDATE_1: ("submit", "to_validation"),
+    InvoiceStatus.VALIDATED_1: ("submit", "to_validation", "validate_1"),
+    InvoiceStatus.REFUSED_1: ("submit", "to_validation", "refuse_1"),
+    InvoiceStatus.WRONG_VALIDATOR: ("submit", "to_validation", "wrong_validator"),
+    InvoiceStatus.TACITLY_VALIDATED_1: ("submit", "to_validation", "tacit_validation_1"),
 }
 _USER_ACTIONS = {
     "submit": InvoiceAction.SUBMIT,
@@ -158,6 +164,25 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
         sent_to_accountant = factory.Trait(status=InvoiceStatus.SENT_TO_ACCOUNTANT)
         accounted = factory.Trait(status=InvoiceStatus.ACCOUNTED)
         paid = factory.Trait(status=InvoiceStatus.PAID)
+        to_validate_1 = factory.Trait(
+            status=InvoiceStatus.TO_VALIDATE_1, cadre=Cadre.A9, validator=factory.SubFactory(StructureFactory)
+        )
+        validated_1 = factory.Trait(
+            status=InvoiceStatus.VALIDATED_1, cadre=Cadre.A9, validator=factory.SubFactory(StructureFactory)
+        )
+        refused_1 = factory.Trait(
+            status=InvoiceStatus.REFUSED_1, cadre=Cadre.A9, validator=factory.SubFactory(StructureFactory)
+        )
+        wrong_validator = factory.Trait(
+            status=InvoiceStatus.WRONG_VALIDATOR,
+            cadre=Cadre.A9,
+            validator=factory.SubFactory(StructureFactory),
+        )
+        tacitly_validated_1 = factory.Trait(
+            status=InvoiceStatus.TACITLY_VALIDATED_1,
+            cadre=Cadre.A9,
+            validator=factory.SubFactory(StructureFactory),
+        )
 
     @factory.post_generation
     def lines(obj, create, extracted, **kwargs):
@@ -209,6 +234,7 @@ def _write_histories(invoice, *, recipient_actor, reason, notify):
         workflow.Side.SUPPLIER: (invoice.created_by, invoice.supplier),
         workflow.Side.SYSTEM: (None, None),
         workflow.Side.RECIPIENT: (recipient_actor, invoice.recipient),
+        workflow.Side.VALIDATOR: (None, invoice.validator),
     }
     InvoiceStatusChange.objects.create(
         invoice=invoice,

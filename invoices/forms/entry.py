@@ -108,11 +108,18 @@ class CadreFields(forms.Form):
 
     def clean_validator_identifier(self):
         identifier = compact_identifier(self.cleaned_data["validator_identifier"])
-        if identifier:
-            self.validator = Structure.objects.active().filter(identifier=identifier).first()
-            if self.validator is None:
-                raise forms.ValidationError(_("Aucune structure active du portail n'a cet identifiant."))
+        self.validator = active_structure(identifier)
         return identifier
+
+
+def active_structure(identifier: str) -> Structure | None:
+    """The active structure of the portal with this (compacted) identifier; none for a blank one."""
+    if not identifier:
+        return None
+    structure = Structure.objects.active().filter(identifier=identifier).first()
+    if structure is None:
+        raise forms.ValidationError(_("Aucune structure active du portail n'a cet identifiant."))
+    return structure
 
 
 class InvoiceForm(CadreFields, RecipientFields, PortalForm):

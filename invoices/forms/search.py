@@ -108,6 +108,7 @@ class InvoiceSearchForm(PortalForm):
 
 SUPPLIER_STATUSES = [status for status in InvoiceStatus if status not in workflow.DISCARDED]
 RECIPIENT_STATUSES = [status for status in InvoiceStatus if status in workflow.VISIBLE_TO_RECIPIENT]
+VALIDATOR_STATUSES = [status for status in InvoiceStatus if status not in workflow.NOT_SENT_TO_VALIDATOR]
 
 
 class SupplierSearchForm(InvoiceSearchForm):
@@ -130,10 +131,13 @@ class SupplierSearchForm(InvoiceSearchForm):
         self.fields["supplier_service"].queryset = structure.services.all()
 
 
-class RecipientSearchForm(InvoiceSearchForm):
+class SupplierCriterion(forms.Form):
     supplier = forms.CharField(
         label=_("Fournisseur"), max_length=100, required=False, help_text=_("SIRET ou raison sociale")
     )
+
+
+class RecipientSearchForm(SupplierCriterion, InvoiceSearchForm):
     recipient_service = forms.ModelChoiceField(label=_("Service destinataire"), queryset=None, required=False)
     downloaded = forms.ChoiceField(label=_("Téléchargée"), choices=YES_NO, required=False)
 
@@ -142,3 +146,10 @@ class RecipientSearchForm(InvoiceSearchForm):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, statuses=RECIPIENT_STATUSES, **kwargs)
         self.fields["recipient_service"].queryset = services
+
+
+class ValidatorSearchForm(SupplierCriterion, InvoiceSearchForm):
+    MAIN = ("number", "supplier", "statuses", "invoice_type", *InvoiceSearchForm.PERIOD)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, statuses=VALIDATOR_STATUSES, **kwargs)

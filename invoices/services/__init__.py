@@ -22,6 +22,12 @@ from invoices.services.returns import (
 )
 from invoices.services.routing import route_invoice
 from invoices.services.sending import NUMBER_PATTERN, submission_errors, submit_invoice
+from invoices.services.validation import (
+    correct_validator,
+    decide_validation,
+    decide_validations,
+    validate_tacitly,
+)
 
 __all__ = [
     "NUMBER_PATTERN",
@@ -29,7 +35,10 @@ __all__ = [
     "acknowledge_return",
     "acknowledge_returns",
     "complete_invoice",
+    "correct_validator",
     "create_deposited_draft",
+    "decide_validation",
+    "decide_validations",
     "delete_draft",
     "duplicate_invoice",
     "ensure_original",
@@ -46,4 +55,5 @@ __all__ = [
     "save_draft",
     "submission_errors",
     "submit_invoice",
+    "validate_tacitly",
 ]

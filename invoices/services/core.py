@@ -10,7 +10,7 @@ from invoices import events, selectors, workflow
 from invoices.exceptions import ConcurrentChange, InvoiceError, InvoiceNotAllowed, InvoiceNotFound
 from invoices.models import Invoice, InvoiceStatusChange
 from structures import permissions
-from structures.enums import Space, SubscriptionMode
+from structures.enums import SubscriptionMode
 
 
 def _notify_after_commit(change: InvoiceStatusChange):
@@ -21,11 +21,7 @@ def _notify_after_commit(change: InvoiceStatusChange):
 
 def _apply_transition(invoice, name, *, actor, structure, reason="", payload=None, expected_status=None):
     """The one place where an invoice's status is written (house style §C)."""
-    if expected_status is not None and invoice.status != expected_status:
-        raise ConcurrentChange(
-            _("La facture a changé de statut entre-temps : elle est maintenant « %(status)s ».")
-            % {"status": invoice.get_status_display()}
-        )
+    _check_expected(invoice, expected_status)
     transition = workflow.check(name, invoice.status)
     previous = invoice.status
     invoice.status = transition.target
@@ -50,6 +46,15 @@ def _apply_transition(invoice, name, *, actor, structure, reason="", payload=Non
     if workflow.notifies(transition):
         _notify_after_commit(change)
     return change
+
+
+def _check_expected(invoice, expected_status) -> None:
+    """The status the user saw: if someone changed it meanwhile, the action is refused."""
+    if expected_status is not None and invoice.status != expected_status:
+        raise ConcurrentChange(
+            _("La facture a changé de statut entre-temps : elle est maintenant « %(status)s ».")
+            % {"status": invoice.get_status_display()}
+        )
 
 
 def _lock(invoice_id, **scope) -> Invoice:
@@ -85,6 +90,7 @@ def _can_write(actor, structure, space, membership=None) -> bool:
     if membership is not None and (membership.user_id, membership.structure_id) == (actor.pk, structure.pk):
         mode = permissions.member_space_mode(membership, space)
         return structure.is_active and mode == SubscriptionMode.MODIFICATION
-    if space == Space.FACTURES_EMISES:
-        return permissions.can_issue(actor, structure)
-    return permissions.can_process(actor, structure)
+    return (
+        structure.is_active
+        and permissions.space_mode(actor, structure, space) == SubscriptionMode.MODIFICATION
+    )

@@ -1,9 +1,11 @@
-"""System routing to the recipient (a worker task)."""
+"""System routing: to the validators first for the A9/A12 cadres (domain §9.6), then to the
+recipient (a worker task)."""
 
 from django.db import transaction
 
 from choruspro.outbox import enqueue_on_commit
 from invoices import events, workflow
+from invoices.enums import CADRES_WITH_VALIDATOR
 from invoices.models import Invoice
 from invoices.services.core import _apply_transition, _lock
 
@@ -23,6 +25,18 @@ def route_invoice(*, invoice_id: int) -> Invoice:
 
 
 def _route(invoice: Invoice) -> None:
+    if invoice.cadre in CADRES_WITH_VALIDATOR and workflow.can("to_validation", invoice.status):
+        _apply_transition(
+            invoice, "to_validation", actor=None, structure=None, payload=_to(invoice.validator)
+        )
+        return
+    if invoice.second_validator_id and workflow.can("to_validation_2", invoice.status):
+        _apply_transition(
+            invoice, "to_validation_2", actor=None, structure=None, payload=_to(invoice.second_validator)
+        )
+        return
+    if workflow.can("route_validated", invoice.status):
+        _apply_transition(invoice, "route_validated", actor=None, structure=None)
     if workflow.can("route", invoice.status):
         _apply_transition(invoice, "route", actor=None, structure=None)
     if workflow.can("make_available", invoice.status):
@@ -33,3 +47,7 @@ def _route(invoice: Invoice) -> None:
         )
         _apply_transition(invoice, "make_available", actor=None, structure=None, payload={"to": target})
         events.made_available(invoice, target)
+
+
+def _to(validator) -> dict:
+    return {"to": validator.raison_sociale}

@@ -1,11 +1,13 @@
 """What the supplier and recipient screens share: lists, CSV export, downloads, notifications."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from choruspro.spreadsheet import csv_writer
@@ -199,6 +201,24 @@ def notification_list(request):
 def notifications_read(request):
     services.mark_notifications_read(user=request.user)
     return redirect("invoices:notifications")
+
+
+def report_batch(request, outcome) -> None:
+    """The outcome of a « several at once » action: the numbers done, then each refusal and why."""
+    if count := len(outcome.done):
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d facture traitée : %(numbers)s.",
+                "%(count)d factures traitées : %(numbers)s.",
+                count,
+            )
+            % {"count": count, "numbers": ", ".join(outcome.done)},
+        )
+    for number, reason in outcome.refused:
+        messages.warning(
+            request, _("Facture %(number)s non traitée : %(reason)s.") % {"number": number, "reason": reason}
+        )
 
 
 def list_columns(side: str) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from invoices import permissions, selectors, services, workflow
@@ -23,6 +22,7 @@ from invoices.views.common import (
     list_columns,
     more_criteria,
     paginate,
+    report_batch,
     run_search,
 )
 from structures import permissions as structure_permissions
@@ -221,20 +221,7 @@ def bulk_process(request):
         mandate_number=form.cleaned_data["mandate_number"],
         membership=request.current_membership,
     )
-    if outcome.done:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d facture traitée : %(numbers)s.",
-                "%(count)d factures traitées : %(numbers)s.",
-                len(outcome.done),
-            )
-            % {"count": len(outcome.done), "numbers": ", ".join(outcome.done)},
-        )
-    for number, reason in outcome.refused:
-        messages.warning(
-            request, _("Facture %(number)s non traitée : %(reason)s.") % {"number": number, "reason": reason}
-        )
+    report_batch(request, outcome)
     return redirect(next_url)
 
 

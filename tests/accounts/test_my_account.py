@@ -162,7 +162,7 @@ class TestSubscriptions:
 
     def test_other_space_is_pending(self, client, manager):
         structure_services.open_space(
-            actor=manager, structure_id=manager.structure.pk, space=Space.FACTURES_TRAVAUX
+            actor=manager, structure_id=manager.structure.pk, space=Space.FACTURES_A_VALIDER
         )
         member = MembershipFactory(structure=manager.structure).user
         client.force_login(member)
@@ -170,7 +170,7 @@ class TestSubscriptions:
             reverse("accounts:request_subscription"),
             {
                 "structure": manager.structure.pk,
-                "space": Space.FACTURES_TRAVAUX,
+                "space": Space.FACTURES_A_VALIDER,
                 "mode": SubscriptionMode.MODIFICATION,
             },
         )

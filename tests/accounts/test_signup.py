@@ -144,7 +144,7 @@ class TestCreationPath:
         assert "Sollicitations émises" in response.content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("accounts:signup_spaces"), {"extra_spaces": [Space.FACTURES_TRAVAUX]}
+                reverse("accounts:signup_spaces"), {"extra_spaces": [Space.FACTURES_A_VALIDER]}
             )
         assert response.status_code == 302
         assert response.url == reverse("accounts:signup_done")
@@ -161,7 +161,7 @@ class TestCreationPath:
             Space.SOLLICITATIONS_EMISES,
             Space.MON_COMPTE,
             Space.ACTIVITES_GESTIONNAIRE,
-            Space.FACTURES_TRAVAUX,
+            Space.FACTURES_A_VALIDER,
         }
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["simon@exemple.fr"]
@@ -297,9 +297,9 @@ class TestMembershipPath:
     def test_wanted_spaces_travel_with_the_request(self, client, manager):
         from structures import services
 
-        services.open_space(actor=manager, structure_id=manager.structure.pk, space=Space.FACTURES_TRAVAUX)
+        services.open_space(actor=manager, structure_id=manager.structure.pk, space=Space.FACTURES_A_VALIDER)
         through_step2(client, identifier=manager.structure.identifier)
         client.post(reverse("accounts:signup_structure"), {"message": ""})
-        client.post(reverse("accounts:signup_spaces"), {"wanted_spaces": [Space.FACTURES_TRAVAUX]})
+        client.post(reverse("accounts:signup_spaces"), {"wanted_spaces": [Space.FACTURES_A_VALIDER]})
         membership = Membership.objects.get(user__email="simon@exemple.fr")
-        assert "Factures de travaux" in membership.message
+        assert "Factures à valider" in membership.message

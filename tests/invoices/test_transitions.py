@@ -8,6 +8,8 @@ from invoices.enums import InvoiceStatus
 from invoices.exceptions import InvoiceError
 from invoices.models import Invoice
 from invoices.workflow import TRANSITIONS, InvalidTransition, Side
+from structures import services as structure_services
+from structures.enums import Space
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +17,37 @@ USER_TRANSITIONS = [t for t in TRANSITIONS if t.side != Side.SYSTEM]
 PAIRS = [(t, status) for t in USER_TRANSITIONS for status in InvoiceStatus.values]
 
 
-def _put_in(invoice, status):
-    """Test set-up only: places the invoice in the status under test."""
-    Invoice.objects.filter(pk=invoice.pk).update(status=status, mandate_number="M-0")
+def _put_in(invoice, status, validator=None):
+    """Test set-up only: places the invoice in the status under test (with its validator, first
+    and second, for the validation circuit)."""
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=status, mandate_number="M-0", validator=validator, second_validator=validator
+    )
     invoice.refresh_from_db()
 
 
+# The validator's decision behind each of its transitions (domain §9.6).
+DECISIONS = {
+    "validate_1": ("validate", ""),
+    "validate_2": ("validate", ""),
+    "refuse_1": ("refuse", "AUT_MOTIF"),
+    "refuse_2": ("refuse", "AUT_MOTIF"),
+    "wrong_validator": ("refuse", "ERR_VALIDEUR"),
+}
+
+
 def _apply(transition, invoice, supplier, recipient):
+    if transition.side == Side.VALIDATOR:
+        decision, motif = DECISIONS[transition.name]
+        (source,) = transition.sources  # the step the validator saw
+        return services.decide_validation(
+            actor=recipient.gp,
+            structure=recipient,
+            invoice_id=invoice.pk,
+            decision=decision,
+            motif=motif,
+            expected_status=source,
+        )
     if transition.side == Side.RECIPIENT:
         return services.process_invoice(
             actor=recipient.gp,
@@ -42,13 +68,22 @@ def _apply(transition, invoice, supplier, recipient):
         )
     if transition.name == "complete":
         return services.complete_invoice(**arguments, comment="Pièce envoyée par courrier")
+    if transition.name == "correct_validator":
+        return services.correct_validator(**arguments, validator=supplier.other)
     raise AssertionError(transition.name)
 
 
 @pytest.mark.parametrize(("transition", "status"), PAIRS, ids=[f"{t.name}-from-{s}" for t, s in PAIRS])
-def test_transition_through_its_service(transition, status, make_invoice, supplier, recipient):
+def test_transition_through_its_service(
+    transition, status, make_invoice, make_structure, supplier, recipient
+):
     invoice = make_invoice(send=False)
-    _put_in(invoice, status)
+    # The recipient's manager plays the validator; another structure is the corrected one.
+    structure_services.open_space(
+        actor=recipient.gp, structure_id=recipient.pk, space=Space.FACTURES_A_VALIDER
+    )
+    supplier.other = make_structure()
+    _put_in(invoice, status, validator=recipient)
     rows = invoice.status_changes.count()
     if status in transition.sources:
         _apply(transition, invoice, supplier, recipient)
@@ -75,9 +110,9 @@ def test_routing_moves_only_deposited_or_routed_invoices(status, make_invoice):
     _put_in(invoice, status)
     services.route_invoice(invoice_id=invoice.pk)
     invoice.refresh_from_db()
-    expected = (
-        InvoiceStatus.MADE_AVAILABLE if status in (InvoiceStatus.DEPOSITED, InvoiceStatus.ROUTING) else status
-    )
+    # Validated A9/A12 invoices are routed on like deposited ones.
+    routed = {InvoiceStatus.DEPOSITED, InvoiceStatus.ROUTING} | workflow.get("route_validated").sources
+    expected = InvoiceStatus.MADE_AVAILABLE if status in routed else status
     assert invoice.status == expected
 
 

@@ -46,7 +46,13 @@ def test_recipient_matrix_of_domain_1_3():
 
 
 def test_returns_need_a_motif_and_mandate_a_number():
-    assert {t.name for t in TRANSITIONS if t.needs_reason} == {"to_recycle", "suspend", "reject"}
+    assert {t.name for t in TRANSITIONS if t.needs_reason} == {
+        "to_recycle",
+        "suspend",
+        "reject",
+        "refuse_1",
+        "refuse_2",
+    }
     assert {t.name for t in TRANSITIONS if t.needs_mandate_number} == {"mandate"}
 
 

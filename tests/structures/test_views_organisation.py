@@ -165,10 +165,10 @@ class TestSpaces:
         service = services.create_service(actor=gp, structure_id=gp.structure.pk, code="TRAVAUX", libelle="T")
         client.force_login(gp)
         response = client.post(
-            reverse("structures:spaces"), {"space": Space.FACTURES_TRAVAUX, "service": service.pk}
+            reverse("structures:spaces"), {"space": Space.FACTURES_A_VALIDER, "service": service.pk}
         )
         assert response.status_code == 302
-        opened = OpenedSpace.objects.get(structure=gp.structure, space=Space.FACTURES_TRAVAUX)
+        opened = OpenedSpace.objects.get(structure=gp.structure, space=Space.FACTURES_A_VALIDER)
         assert opened.service == service
         client.post(reverse("structures:space_close", args=[opened.pk]))
         assert not OpenedSpace.objects.filter(pk=opened.pk).exists()

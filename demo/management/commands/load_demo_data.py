@@ -8,6 +8,8 @@ from django.test import override_settings
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
 from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_structures
+from demo.works import USERS as WORKS_USERS
+from demo.works import load_demo_works
 
 
 class Command(BaseCommand):
@@ -19,13 +21,14 @@ class Command(BaseCommand):
         # Hundreds of status changes: their notification e-mails would only bury the useful ones.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(**parties._asdict())
+            created += load_demo_works(**parties._asdict())
         if created:
             self.stdout.write(f"  {created} factures de démonstration créées.")
         self._print_accounts(parties.supplier, parties.recipient)
 
     def _print_accounts(self, supplier, entity):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
-        for email, (_nom, _prenom, role) in USERS.items():
+        for email, (_nom, _prenom, role) in {**USERS, **WORKS_USERS}.items():
             self.stdout.write(f"  {email:42} {account_role(email, role)}")
         self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
         port = os.environ.get("PORT", "8000")

@@ -1,4 +1,5 @@
-"""The supplier's answers to returned invoices: Recycler, Compléter, Prendre connaissance."""
+"""The supplier's answers to returned invoices: Recycler, Compléter, Corriger le valideur,
+Prendre connaissance."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -11,6 +12,7 @@ from choruspro.forms import object_id
 from invoices import services, workflow
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
 from invoices.forms.processing import CompleteForm, RecycleForm
+from invoices.forms.validation import CorrectValidatorForm
 from invoices.views.common import invoice_page_context
 from invoices.views.supplier.base import _abilities, _add_errors, _invoice, render_space, space_required
 
@@ -105,6 +107,42 @@ def complete(request, invoice_id):
     return render_space(
         request,
         "invoices/supplier/complete.html",
+        {"invoice": invoice, "form": form, **invoice_page_context(invoice)},
+        status=status,
+    )
+
+
+@space_required
+def correct_validator(request, invoice_id):
+    """Corriger le valideur (« erreur de valideur »): name the right one; the circuit starts again."""
+    invoice = _invoice(request, invoice_id)
+    if not _abilities(request, invoice)["correct_validator"]:
+        messages.error(request, workflow.refusal("correct_validator"))
+        return redirect("invoices:supplier_detail", invoice.pk)
+    form = CorrectValidatorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.correct_validator(
+                    actor=request.user,
+                    structure=request.current_structure,
+                    invoice_id=invoice.pk,
+                    validator=form.validator,
+                )
+            except InvoiceError as error:
+                form.add_error("validator_identifier", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("La facture %(number)s est envoyée à son nouveau valideur, %(validator)s.")
+                    % {"number": invoice.number, "validator": form.validator.raison_sociale},
+                )
+                return redirect("invoices:supplier_detail", invoice.pk)
+        status = 422
+    return render_space(
+        request,
+        "invoices/validation/correct_validator.html",
         {"invoice": invoice, "form": form, **invoice_page_context(invoice)},
         status=status,
     )
