@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits fuzz clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-faults fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ bench-lists: $(STAMP)
 bench-deposits: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.deposits
+
+# PostgreSQL restart and Redis stop under FAULT_USERS users, worker killed in a lot (benchmarks/faults.py),
+# on servers of its own (never the machine's): as root, which starts PostgreSQL as the postgres user.
+FAULT_USERS ?= 20
+FAULT_ARGS ?= --whole-worker
+
+bench-faults: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.faults --users $(FAULT_USERS) $(FAULT_ARGS)
 
 # The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
 # var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.
