@@ -25,6 +25,8 @@ from tests.processes import scenarios  # noqa: E402
 from tests.processes.load import logged_in, unnotified, unrouted  # noqa: E402
 from tests.processes.servers import Portal, PostgresCluster, RedisServer, missing_tools  # noqa: E402
 
+SCENARIOS = ("postgres", "redis", "pool", "worker")
+
 
 def _out(text: str) -> None:
     sys.stdout.write(text + "\n")
@@ -48,7 +50,9 @@ def main() -> int:
         "--lot", type=int, default=40, help="invoices in the lot read when a worker is killed"
     )
     parser.add_argument("--whole-worker", action="store_true", help="also kill a whole worker (~2 min)")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="these scenarios only")
     args = parser.parse_args()
+    only = set(args.only or SCENARIOS[:3] + (SCENARIOS[3:] if args.whole_worker else ()))
     if missing := missing_tools():
         _out(f"needs {', '.join(missing)}")
         return 1
@@ -60,30 +64,21 @@ def main() -> int:
         portal.start_web(workers=2)
         portal.start_worker()
         portal.manage("migrate", "--noinput", "-v0")
-        data = portal.seed(args.users, args.lot)
+        data = portal.seed(args.users, args.lot, lots=2)
         portal.wait_for_web()
         data["sessions"] = [logged_in(key) for key in data["sessions"]]
         _out(f"{args.users} users, servers ready in {time.monotonic() - started:.0f} s")
 
-        outage = scenarios.postgres_restart(database, portal, data, "PG", args.sent, args.sent)
-        settled = scenarios.time_to(lambda: not unrouted(database, outage.results.sent), 300)
-        _report("PostgreSQL restart", outage, settled)
-
-        outage = scenarios.redis_stop(redis, portal, data, "RS", args.sent, args.outage, args.sent)
-        portal.sweep()
-        settled = scenarios.time_to(
-            lambda: (
-                not unrouted(database, outage.results.sent) and not unnotified(database, outage.results.sent)
-            ),
-            300,
-        )
-        _report("Redis stop", outage, settled)
-
-        deposit = scenarios.deposit_lot(portal, data["sessions"][0], data["lot"])
-        recovery = scenarios.kill_worker_while_reading(database, portal, deposit)
-        _out(f"Pool process killed while reading a lot of {args.lot}: read whole {recovery:.1f} s later")
-        if args.whole_worker:
-            deposit = scenarios.deposit_lot(portal, data["sessions"][1], data["lot"])
+        if "postgres" in only:
+            _postgres(database, portal, data, args)
+        if "redis" in only:
+            _redis(database, redis, portal, data, args)
+        if "pool" in only:
+            deposit = scenarios.deposit_lot(portal, data["sessions"][0], data["lots"][0])
+            recovery = scenarios.kill_worker_while_reading(database, portal, deposit)
+            _out(f"Pool process killed while reading a lot of {args.lot}: read whole {recovery:.1f} s later")
+        if "worker" in only:
+            deposit = scenarios.deposit_lot(portal, data["sessions"][0], data["lots"][1])
             recovery = scenarios.kill_worker_while_reading(database, portal, deposit, whole=True, timeout=300)
             _out(f"Whole worker killed while reading a lot: read whole {recovery:.1f} s later")
     finally:
@@ -91,6 +86,22 @@ def main() -> int:
         redis.stop()
         database.close()
     return 0
+
+
+def _postgres(database, portal, data, args) -> None:
+    outage = scenarios.postgres_restart(database, portal, data, "PG", args.sent, args.sent)
+    settled = scenarios.time_to(lambda: not unrouted(database, outage.results.sent), 300)
+    _report("PostgreSQL restart", outage, settled)
+
+
+def _redis(database, redis, portal, data, args) -> None:
+    outage = scenarios.redis_stop(redis, portal, data, "RS", args.sent, args.outage, args.sent)
+    portal.sweep()
+    settled = scenarios.time_to(
+        lambda: not unrouted(database, outage.results.sent) and not unnotified(database, outage.results.sent),
+        300,
+    )
+    _report("Redis stop", outage, settled)
 
 
 if __name__ == "__main__":

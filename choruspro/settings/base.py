@@ -219,7 +219,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # be handed out twice; deposits.services.STUCK_AFTER and the every-minute beat sweep back it up.
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 105
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 120}
+# A whole worker lost (its node) is redelivered at most visibility_timeout after the delivery,
+# plus the 10 s between two restore passes of the surviving workers: under 2 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 110}
 # Celery would otherwise close the database connection before and after each task (a new
 # PostgreSQL backend per task); choruspro/celery.py applies CONN_MAX_AGE instead.
 CELERY_DB_REUSE_MAX = 10_000

@@ -1,6 +1,7 @@
 """Data of the fault tests, made in the portal's own database by its services:
-`python -m tests.processes.seed USERS LOT_MEMBERS` prints, as its last line, the JSON of the
-suppliers' e-mails, the recipient's SIRET and the path of a lot of LOT_MEMBERS CII invoices."""
+`python -m tests.processes.seed USERS LOT_MEMBERS LOTS` prints, as its last line, the JSON of the
+suppliers' e-mails and sessions, the recipient's SIRET and the paths of LOTS lots of LOT_MEMBERS
+CII invoices."""
 
 import datetime
 import json
@@ -42,7 +43,7 @@ def _supplier(n: int):
     return gp, structure
 
 
-def _lot(gp, supplier, recipient, members: int) -> str:
+def _lot(gp, supplier, recipient, members: int, prefix: str) -> str:
     """A zip of CII invoices issued by the supplier, made by the portal's generator from drafts
     that are then deleted."""
     import zipfile
@@ -54,10 +55,10 @@ def _lot(gp, supplier, recipient, members: int) -> str:
     path = tempfile.NamedTemporaryFile(prefix="faults-lot-", suffix=".zip", delete=False).name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for n in range(members):
-            data = {"recipient_id": recipient.pk, "number": f"LOT-{n:03d}", "payment_mode": "CHEQUE",
+            data = {"recipient_id": recipient.pk, "number": f"{prefix}-{n:03d}", "payment_mode": "CHEQUE",
                     "invoice_date": datetime.date(2026, 11, 2), "numero_engagement": "EJ-77"}  # fmt: skip
             draft = services.save_draft(actor=gp, structure=supplier, data=data, lines=INVOICE_LINES)
-            archive.writestr(f"LOT-{n:03d}.xml", build_cii_xml(draft))
+            archive.writestr(f"{prefix}-{n:03d}.xml", build_cii_xml(draft))
             services.delete_draft(actor=gp, structure=supplier, invoice_id=draft.pk)
     return path
 
@@ -83,7 +84,7 @@ def _second_factor_user() -> dict:
     return {"email": user.email, "secret": secret}
 
 
-def seed(users: int, lot_members: int) -> dict:
+def seed(users: int, lot_members: int, lots: int = 1) -> dict:
     from tests.factories import UserFactory
 
     suppliers = [_supplier(n) for n in range(users)]
@@ -92,7 +93,8 @@ def seed(users: int, lot_members: int) -> dict:
         "sessions": [_session(gp) for gp, _structure in suppliers],
         "users": [gp.email for gp, _structure in suppliers],
         "recipient": recipient.identifier,
-        "lot": _lot(*suppliers[0], recipient, lot_members) if lot_members else None,
+        # Lots of the first supplier, their invoices numbered LOT-000…, LOT1-000…
+        "lots": [_lot(*suppliers[0], recipient, lot_members, f"LOT{n or ''}") for n in range(lots)],
         "totp": _second_factor_user(),
     }
 
@@ -113,4 +115,4 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    sys.stdout.write(json.dumps(seed(int(sys.argv[1]), int(sys.argv[2]))) + "\n")
+    sys.stdout.write(json.dumps(seed(*map(int, sys.argv[1:4]))) + "\n")

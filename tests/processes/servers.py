@@ -163,9 +163,9 @@ class Portal:
                                 check=True, capture_output=True, text=True)  # fmt: skip
         return result.stdout
 
-    def seed(self, users: int, lot_members: int = 0) -> dict:
-        """tests/processes/seed.py in this portal's database: suppliers, a recipient, a lot."""
-        command = [sys.executable, "-m", "tests.processes.seed", str(users), str(lot_members)]
+    def seed(self, users: int, lot_members: int, lots: int = 1) -> dict:
+        """tests/processes/seed.py in this portal's database: suppliers, a recipient, lots."""
+        command = [sys.executable, "-m", "tests.processes.seed", str(users), str(lot_members), str(lots)]
         result = subprocess.run(command, cwd=ROOT, env=self.env, check=True, capture_output=True, text=True)  # noqa: S603
         return json.loads(result.stdout.splitlines()[-1])
 

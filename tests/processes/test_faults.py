@@ -68,7 +68,7 @@ def test_a_redis_stop_under_load_answers_no_5xx_and_the_queued_work_is_done_once
 
 def test_a_worker_killed_while_reading_a_lot_has_it_read_whole_and_once_within_two_minutes(servers):
     database, _redis, portal, data = servers
-    deposit = scenarios.deposit_lot(portal, data["sessions"][0], data["lot"])
+    deposit = scenarios.deposit_lot(portal, data["sessions"][0], data["lots"][0])
     assert scenarios.kill_worker_while_reading(database, portal, deposit) < 120
     numbers = database.query(
         "select number from invoices_invoice where deposit_mode = 'DEPOT_XML' order by number"
