@@ -135,10 +135,11 @@ def _drop_broken_connections() -> None:
 class DatabaseRetryMiddleware:
     """A request that lost its database connection (a restart cut it) never answers 500.
 
-    When nothing of it can have been written (a read, or a write whose transaction never
-    committed), it is answered once more on a new connection, which waits for the database. When a
-    transaction of it had committed, replaying it could do that twice: the user is sent back to the
-    page with a message telling them to check what was saved.
+    When nothing of it can have been written (a read, or a write whose transaction never committed:
+    the services write in transactions, whose commits choruspro.database counts), it is answered
+    once more on a new connection, which waits for the database. When a transaction of it had
+    committed, replaying it could do that twice: the user is sent back to the page with a message
+    telling them to check what was saved.
     """
 
     def __init__(self, get_response):

@@ -3,7 +3,7 @@ restarts and stops the real servers."""
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.urls import path
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -25,7 +25,8 @@ def _read(request):
 
 def _write_then_cut(request):
     calls.append(request.method)
-    StructureFactory()  # committed: a replay would do it twice
+    with transaction.atomic():  # as every service writes
+        StructureFactory()  # committed: a replay would do it twice
     raise OperationalError(CUT)
 
 
