@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-documents fuzz clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-documents bench-faults fuzz clean
 
 # uv (from PyPI) installs in a fraction of pip's time; pip stays the fallback when uv cannot be
 # had or fails. Both show their progress.
@@ -54,6 +54,15 @@ bench-deposits: $(STAMP)
 # WeasyPrint alone on the same HTML.
 bench-documents: $(STAMP)
 	$(BIN)/python -m benchmarks.documents
+
+# PostgreSQL restart and Redis stop under FAULT_USERS users, worker killed in a lot (benchmarks/faults.py),
+# on servers of its own (never the machine's): as root, which starts PostgreSQL as the postgres user.
+FAULT_USERS ?= 20
+FAULT_ARGS ?= --whole-worker
+
+bench-faults: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.faults --users $(FAULT_USERS) $(FAULT_ARGS)
 
 # The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
 # var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.

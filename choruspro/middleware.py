@@ -1,8 +1,13 @@
+import logging
+import sys
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError, connections
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -83,19 +88,91 @@ PERMISSIONS_POLICY = ", ".join(
 class SecurityHeadersMiddleware:
     """The Content-Security-Policy and Permissions-Policy of every page.
 
-    The CSP is sent report-only: browsers report what it would block without blocking it, until
-    every page has been checked with it in a browser. A download that set its own (sandbox) policy
-    keeps it.
+    The CSP is enforced: no page needs an inline script, handler or style element, which
+    tests/browser/test_content_security_policy.py checks in chromium on the main pages. A download
+    that set its own (sandbox) policy keeps it.
     """
 
-    header = "Content-Security-Policy-Report-Only"
+    header = "Content-Security-Policy"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response.headers.setdefault(self.header, CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(self.header, CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+logger = logging.getLogger(__name__)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _mark_connection_error(sender, request=None, **_kwargs):
+    """Django has turned an exception into a 500: remember whether it was a lost connection."""
+    if request is not None and isinstance(sys.exception(), (OperationalError, InterfaceError)):
+        request.database_connection_lost = True
+
+
+got_request_exception.connect(_mark_connection_error, dispatch_uid="choruspro.database_retry")
+
+
+def _commits() -> int | None:
+    """Commits so far on this thread's connections; None where a backend does not count them."""
+    counts = [getattr(connection, "commits", None) for connection in connections.all()]
+    return None if None in counts else sum(counts)
+
+
+def _drop_broken_connections() -> None:
+    """The next query opens a new connection, which waits for the database (choruspro.database).
+    Not inside a transaction, which only a test opens around a request."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+class DatabaseRetryMiddleware:
+    """A request that lost its database connection (a restart cut it) never answers 500.
+
+    When nothing of it can have been written (a read, or a write whose transaction never committed:
+    the services write in transactions, whose commits choruspro.database counts), it is answered
+    once more on a new connection, which waits for the database. When a transaction of it had
+    committed, replaying it could do that twice: the user is sent back to the page with a message
+    telling them to check what was saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _replayable(self, request) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return request.database_commits is not None and _commits() == request.database_commits
+
+    def __call__(self, request):
+        request.database_commits = _commits()
+        response = self.get_response(request)
+        if not getattr(request, "database_connection_lost", False) or not self._replayable(request):
+            return response
+        logger.warning("%s %s replayed after a lost database connection", request.method, request.path)
+        request.database_connection_lost = False
+        _drop_broken_connections()
+        for _name, files in request.FILES.lists():
+            for upload in files:
+                upload.seek(0)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)) or self._replayable(request):
+            return None
+        logger.warning("%s %s cut by a lost database connection after a commit", request.method, request.path)
+        _drop_broken_connections()
+        messages.warning(
+            request,
+            _(
+                "La base de données a été interrompue pendant votre demande, dont une partie a pu être "
+                "enregistrée : vérifiez le résultat avant de recommencer."
+            ),
+        )
+        return redirect(request.get_full_path())

@@ -1,6 +1,7 @@
 """Untrusted XML is parsed with no DTD, no entity and no network; a document declaring a DOCTYPE
 is refused before any parser reads it (standards.md: Saxon would resolve external entities)."""
 
+import codecs
 import re
 
 from lxml import etree
@@ -11,14 +12,27 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
+# Longest first: the UTF-32 LE mark starts like the UTF-16 LE one.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
+
+
 def _as_utf8(data: bytes) -> bytes:
-    """UTF-16 documents are looked at in UTF-8 so that the DOCTYPE check cannot be dodged."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ExtractionError("malformed_xml", "Ce fichier XML est mal encodé.") from error
-    return data
+    """UTF-16 and UTF-32 documents are looked at in UTF-8 so that the DOCTYPE check cannot be
+    dodged; their XML declaration then says UTF-8, lest the parser decode them a second time."""
+    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if encoding is None:
+        return data
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ExtractionError("malformed_xml", "Ce fichier XML est mal encodé.") from error
+    return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
 
 
 def parser() -> etree.XMLParser:

@@ -488,17 +488,22 @@ def attach_user(*, actor, structure_id: int, user, role: str = Role.USER, servic
 @transaction.atomic
 def invite_user(*, actor, structure_id: int, email: str, nom: str, prenom: str, role: str, service_ids=()):
     """A manager creates a colleague's account, attached to the structure at once (domain §6.3:
-    a manager can attach users directly); the colleague activates it from the e-mailed link."""
+    a manager can attach users directly); the colleague activates it from the e-mailed link.
+
+    An address that already has an account is answered alike, lest the form tell who is registered:
+    that account is attached, and its owner gets the e-mail that fits it (the activation link while
+    it is not activated, the attachment notice of attach_user in every case)."""
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email).lower()
-    if user_model.objects.filter(email__iexact=email).exists():
-        raise StructureError(_("Un compte existe déjà avec cette adresse électronique."))
-    # Created without a password, the account waits for its activation (the model's default status).
-    user = user_model.objects.create_user(
-        email, nom=nom.strip(), prenom=prenom.strip(), language=actor.language
-    )
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is None:
+        # Created without a password, the account waits for its activation (the model's default status).
+        user = user_model.objects.create_user(
+            email, nom=nom.strip(), prenom=prenom.strip(), language=actor.language
+        )
     attach_user(actor=actor, structure_id=structure_id, user=user, role=role, service_ids=service_ids)
-    request_activation_link(user_id=user.pk)
+    if user.is_pending_activation:
+        request_activation_link(user_id=user.pk)
     return user
 
 

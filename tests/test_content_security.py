@@ -177,7 +177,7 @@ def test_the_too_many_lines_error_is_translated(client, supplier, recipient):
 def test_pages_carry_a_csp_without_inline_script_and_a_permissions_policy(client, manager):
     client.force_login(manager)
     response = client.get("/")
-    policy = response["Content-Security-Policy-Report-Only"]
+    policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert "camera=()" in response["Permissions-Policy"]
@@ -193,7 +193,6 @@ def test_a_download_keeps_its_sandbox_policy(client, supplier):
     client.post("/factures-emises/depot/", data)
     response = client.get(f"/factures-emises/depots/{Deposit.objects.get().pk}/fichier/")
     assert response["Content-Security-Policy"] == SANDBOX
-    assert "Content-Security-Policy-Report-Only" not in response
     b"".join(response.streaming_content)
 
 

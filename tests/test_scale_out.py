@@ -89,7 +89,7 @@ def test_production_with_a_bucket_passes_check_deploy():
 def test_cache_is_redis_shared_by_every_node():
     """allauth counts rate limits in the cache: in Redis, every node counts the same requests."""
     default = _settings()["caches"]["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["BACKEND"] == "choruspro.cache.ResilientRedisCache"
     assert default["LOCATION"] == PRODUCTION_ENV["REDIS_URL"]
     assert default["KEY_PREFIX"] == "choruspro"
 

@@ -43,6 +43,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "choruspro.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Around everything that reads the database (sessions, users, views): replays a request whose
+    # connection a database restart cut.
+    "choruspro.middleware.DatabaseRetryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +106,9 @@ if env.bool("DJANGO_DB_POOL", default=False) and DATABASES["default"]["ENGINE"].
         "max_size": env.int("DJANGO_DB_POOL_MAX_SIZE", default=10),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# New connections wait a few seconds for a restarting PostgreSQL (choruspro/database/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "choruspro.database"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -220,7 +226,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # be handed out twice; deposits.services.STUCK_AFTER and the every-minute beat sweep back it up.
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 105
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 120}
+# A whole worker lost (its node) is redelivered at most visibility_timeout after the delivery,
+# plus the 10 s between two restore passes of the surviving workers: under 2 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 110}
 # Celery would otherwise close the database connection before and after each task (a new
 # PostgreSQL backend per task); choruspro/celery.py applies CONN_MAX_AGE instead.
 CELERY_DB_REUSE_MAX = 10_000
@@ -240,9 +248,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000  # KiB
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage reads as an empty cache (choruspro/cache.py), never a 500.
+            "BACKEND": "choruspro.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_KEY_PREFIX", default="choruspro"),
+            # A Redis host that does not answer costs one second, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

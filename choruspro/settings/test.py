@@ -49,7 +49,8 @@ STORAGES = {
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 # Tests log in and post forms far more often than people do; tests/test_rate_limits.py sets the
-# real limits back.
-ACCOUNT_RATE_LIMITS = {action: "1000/m/ip" for action in ACCOUNT_RATE_LIMITS}
+# real limits back, and the portal processes of tests/processes/ run with them.
+if not env.bool("TEST_REAL_RATE_LIMITS", default=False):
+    ACCOUNT_RATE_LIMITS = {action: "1000/m/ip" for action in ACCOUNT_RATE_LIMITS}
 # Static files come from the finders here; whitenoise serves the collected ones in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

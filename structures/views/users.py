@@ -101,19 +101,13 @@ def user_attach(request):
         if form.is_valid():
             user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
             service_ids = [s.pk for s in form.cleaned_data.get("services") or []]
-            if user is None and not (form.cleaned_data["nom"] and form.cleaned_data["prenom"]):
-                form.add_error(
-                    "email",
-                    _(
-                        "Aucun compte n'existe avec cette adresse : renseignez le nom et le prénom de la "
-                        "personne pour lui créer un compte, elle recevra un lien d'activation."
-                    ),
-                )
-            elif user is None:
+            invitation = form.cleaned_data["nom"] and form.cleaned_data["prenom"]
+            if invitation:
+                # Answered alike whether the address has an account or not (no account enumeration).
                 if response := ratelimit.consume_or_429(request, action="invite_user"):
                     return response
                 try:
-                    invited = services.invite_user(
+                    services.invite_user(
                         actor=request.user,
                         structure_id=structure.pk,
                         email=form.cleaned_data["email"],
@@ -127,10 +121,24 @@ def user_attach(request):
                 else:
                     messages.success(
                         request,
-                        _("Le compte de %(user)s est créé et rattaché : un lien d'activation lui est envoyé.")
-                        % {"user": invited},
+                        _(
+                            "%(name)s (%(email)s) est invité à rejoindre la structure : "
+                            "un courriel lui est envoyé."
+                        )
+                        % {
+                            "name": f"{form.cleaned_data['prenom']} {form.cleaned_data['nom']}",
+                            "email": form.cleaned_data["email"],
+                        },
                     )
                     return redirect("structures:users")
+            elif user is None:
+                form.add_error(
+                    "email",
+                    _(
+                        "Aucun compte n'existe avec cette adresse : renseignez le nom et le prénom de la "
+                        "personne pour lui créer un compte, elle recevra un lien d'activation."
+                    ),
+                )
             elif not user.is_active:
                 form.add_error(
                     "email",

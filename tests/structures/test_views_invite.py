@@ -7,6 +7,7 @@ from accounts.enums import UserStatus
 from accounts.models import User
 from structures.enums import MembershipStatus, Role
 from structures.models import Membership
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,39 @@ def test_resend_activation_for_another_structure_member_is_404(client, manager, 
     foreign = Membership.objects.get(structure=other)
     client.force_login(manager)
     assert client.post(f"/gestionnaire/utilisateurs/{foreign.pk}/activation/").status_code == 404
+
+
+def _invite(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/gestionnaire/utilisateurs/rattacher/",
+            {"email": email, "role": Role.USER, "nom": "Petit", "prenom": "Jeanne"},
+            follow=True,
+        )
+    return response.status_code, [
+        str(message).replace(email, "…") for message in response.context["messages"]
+    ]
+
+
+@pytest.mark.parametrize("status", [UserStatus.ACTIVE, UserStatus.PENDING_ACTIVATION])
+def test_inviting_a_registered_address_answers_as_for_a_new_one(
+    client, manager, django_capture_on_commit_callbacks, status
+):
+    """No account enumeration: the manager reads the same answer; the owner of the account gets
+    the e-mail that fits it and no second account is made."""
+    registered = UserFactory(email="inscrite@exemple.fr", status=status)
+    client.force_login(manager)
+    new = _invite(client, "nouvelle@exemple.fr", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    existing = _invite(client, "inscrite@exemple.fr", django_capture_on_commit_callbacks)
+    assert existing == new and new[0] == 200
+    assert "existe" not in " ".join(existing[1])
+    assert User.objects.filter(email__iexact="inscrite@exemple.fr").count() == 1
+    assert (
+        Membership.objects.get(user=registered, structure=manager.structure).status == MembershipStatus.ACTIVE
+    )
+    received = [message for message in mail.outbox if message.to == ["inscrite@exemple.fr"]]
+    activation = [message for message in received if "/accounts/activation/" in message.body]
+    attached = [message for message in received if manager.structure.raison_sociale in message.body]
+    assert attached
+    assert bool(activation) == (status == UserStatus.PENDING_ACTIVATION)
