@@ -28,12 +28,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "pgtrigger",
+    "captcha",
     # Project apps
     "accounts",
     "structures",
     "annuaire",
     "invoices",
     "deposits",
+    "solicitations",
     # Last: Django's form templates, after django-dsfr's overrides of some of them.
     "django.forms",
 ]

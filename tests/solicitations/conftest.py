@@ -1,0 +1,70 @@
+import pytest
+
+from solicitations import services
+from solicitations.management.commands.load_solicitation_categories import load_categories
+from solicitations.models import SolicitationSubcategory
+from structures import services as structure_services
+from structures.enums import Space
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def categories(db):
+    load_categories()
+
+
+@pytest.fixture
+def invoice_question(categories):
+    """The sous-catégorie routed to the invoice's recipient service."""
+    return SolicitationSubcategory.objects.get(code="FACTURE_EN_ATTENTE")
+
+
+@pytest.fixture
+def support_question(categories):
+    return SolicitationSubcategory.objects.get(code="STRUCTURE_TRANSFERT_GP")
+
+
+@pytest.fixture
+def entity(recipient):
+    """The recipient with its Sollicitations reçues space opened."""
+    structure_services.open_space(
+        actor=recipient.gp, structure_id=recipient.pk, space=Space.SOLLICITATIONS_RECUES
+    )
+    return recipient
+
+
+@pytest.fixture
+def agent(db):
+    user = UserFactory(email="operateur.support@exemple.fr")
+    services.grant_support_role(user=user)
+    return user
+
+
+@pytest.fixture
+def ask(supplier, entity, make_invoice, invoice_question, django_capture_on_commit_callbacks):
+    """ask(send=True, **data) → a sollicitation of the supplier about one of its invoices."""
+
+    def make(send=True, **data):
+        values = {
+            "subcategory": invoice_question,
+            "subject": "Facture en attente",
+            "message": "Notre facture attend depuis trois semaines.",
+            "invoice": data.pop("invoice", None) or make_invoice(),
+        }
+        values.update(data)
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.save_solicitation(actor=supplier.gp, structure=supplier, data=values, send=send)
+
+    return make
+
+
+def act(solicitation, side, action, actor, structure=None, message="Message", **kwargs):
+    return services.act_on_solicitation(
+        actor=actor,
+        side=side,
+        structure=structure,
+        solicitation_id=solicitation.pk,
+        action=action,
+        message=message,
+        **kwargs,
+    )
