@@ -3,6 +3,7 @@
 Pure functions: the services call them before anything is stored.
 """
 
+import hashlib
 import os
 import zipfile
 from io import BytesIO
@@ -187,3 +188,13 @@ def read_uploads(files) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
         else:
             accepted.append((name, data))
     return accepted, errors
+
+
+def stored_facts(name: str, data: bytes) -> dict:
+    """What an attachment row records of the bytes it stores (invoices, sollicitations)."""
+    return {
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content_type": content_type(name),
+    }

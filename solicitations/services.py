@@ -3,7 +3,6 @@ lock, with its exchange (the thread's append-only, chained row) in the same tran
 notifications queued after commit."""
 
 import datetime
-import hashlib
 
 import holidays
 from django.core import signing
@@ -96,11 +95,8 @@ def _store_files(solicitation, exchange, accepted, actor) -> None:
         attachment = SolicitationAttachment(
             solicitation=solicitation,
             exchange=exchange,
-            name=name,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            content_type=attachment_rules.content_type(name),
             added_by=actor,
+            **attachment_rules.stored_facts(name, data),
         )
         attachment.file.save(name, ContentFile(data), save=False)
         attachment.save()

@@ -89,6 +89,21 @@ def _render(request, desk: Desk, template: str, context: dict, status=200):
     return render(request, template, context, status=status)
 
 
+def _attempt(form, call, *, not_found_field=None):
+    """Runs one service call; its refusals go next to the field they concern (the files, the
+    invoice) or at the top of the form. Returns the call's result, or None when refused."""
+    try:
+        return call()
+    except AttachmentRefused as error:
+        for name, problem in error.errors.items():
+            form.add_error("attachments", f"{name} : {problem}")
+    except SolicitationNotFound as error:
+        form.add_error(not_found_field, str(error))
+    except SolicitationError as error:
+        form.add_error(None, str(error))
+    return None
+
+
 def _page(request, queryset):
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
     return page
@@ -181,27 +196,22 @@ def act(request, desk, solicitation_id, action):
         messages.error(request, workflow.refusal())
         return redirect(desk.url("detail", solicitation.pk))
     form = ActionForm(request.POST, request.FILES, transition=allowed[action], prefix=action)
-    if form.is_valid():
-        try:
-            services.act_on_solicitation(
-                actor=request.user,
-                side=desk.side,
-                structure=request.current_structure if desk.side != Side.SUPPORT else None,
-                membership=request.current_membership if desk.side != Side.SUPPORT else None,
-                solicitation_id=solicitation.pk,
-                action=action,
-                message=form.cleaned_data["message"],
-                files=form.cleaned_data["attachments"] or (),
-                service=form.cleaned_data["service"],
-            )
-        except AttachmentRefused as error:
-            for name, problem in error.errors.items():
-                form.add_error("attachments", f"{name} : {problem}")
-        except SolicitationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("C'est fait : l'autre partie en est avertie."))
-            return redirect(desk.url("detail", solicitation.pk))
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.act_on_solicitation(
+            actor=request.user,
+            side=desk.side,
+            structure=request.current_structure if desk.side != Side.SUPPORT else None,
+            membership=request.current_membership if desk.side != Side.SUPPORT else None,
+            solicitation_id=solicitation.pk,
+            action=action,
+            message=form.cleaned_data["message"],
+            files=form.cleaned_data["attachments"] or (),
+            service=form.cleaned_data["service"],
+        ),
+    ):
+        messages.success(request, _("C'est fait : l'autre partie en est avertie."))
+        return redirect(desk.url("detail", solicitation.pk))
     context = _detail_context(solicitation, abilities, {action: form})
     context["open_action"] = action
     return _render(request, desk, "solicitations/detail.html", context, status=422)
@@ -247,9 +257,11 @@ def _edit(request, solicitation=None):
             "subcategory": selectors.active_subcategories().filter(code="FACTURE_EN_ATTENTE").first(),
         }
     form = SolicitationForm(request.POST or None, request.FILES or None, invoices=invoices, initial=initial)
+    saved = None
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_solicitation(
+        saved = _attempt(
+            form,
+            lambda: services.save_solicitation(
                 actor=request.user,
                 structure=request.current_structure,
                 membership=request.current_membership,
@@ -257,20 +269,15 @@ def _edit(request, solicitation=None):
                 files=form.cleaned_data["attachments"] or (),
                 solicitation_id=solicitation.pk if solicitation else None,
                 send="send" in request.POST,
-            )
-        except AttachmentRefused as error:
-            for name, problem in error.errors.items():
-                form.add_error("attachments", f"{name} : {problem}")
-        except SolicitationNotFound as error:
-            form.add_error("invoice", str(error))
-        except SolicitationError as error:
-            form.add_error(None, str(error))
+            ),
+            not_found_field="invoice",
+        )
+    if saved is not None:
+        if "send" in request.POST:
+            messages.success(request, _("Sollicitation %(number)s envoyée.") % {"number": saved.number})
         else:
-            if "send" in request.POST:
-                messages.success(request, _("Sollicitation %(number)s envoyée.") % {"number": saved.number})
-            else:
-                messages.success(request, _("Brouillon %(number)s enregistré.") % {"number": saved.number})
-            return redirect(desk.url("detail", saved.pk))
+            messages.success(request, _("Brouillon %(number)s enregistré.") % {"number": saved.number})
+        return redirect(desk.url("detail", saved.pk))
     status = 422 if request.method == "POST" else 200
     return _render(
         request, desk, "solicitations/edit.html", {"form": form, "solicitation": solicitation}, status
@@ -296,22 +303,20 @@ def edit(request, solicitation_id):
 
 def public_create(request):
     form = PublicSolicitationForm(request.POST or None, request.FILES or None)
+    solicitation = None
     if request.method == "POST" and form.is_valid():
-        try:
-            solicitation = services.create_public_solicitation(
+        solicitation = _attempt(
+            form,
+            lambda: services.create_public_solicitation(
                 email=form.cleaned_data["email"],
                 subcategory=form.cleaned_data["subcategory"],
                 subject=form.cleaned_data["subject"],
                 message=form.cleaned_data["message"],
                 files=form.cleaned_data["attachments"] or (),
-            )
-        except AttachmentRefused as error:
-            for name, problem in error.errors.items():
-                form.add_error("attachments", f"{name} : {problem}")
-        except SolicitationError as error:
-            form.add_error(None, str(error))
-        else:
-            return render(request, "solicitations/public_sent.html", {"solicitation": solicitation})
+            ),
+        )
+    if solicitation is not None:
+        return render(request, "solicitations/public_sent.html", {"solicitation": solicitation})
     return render(
         request, "solicitations/public_form.html", {"form": form}, status=422 if form.errors else 200
     )
@@ -335,22 +340,17 @@ def public_follow(request, token):
         if action in allowed:
             form = ActionForm(request.POST, request.FILES, transition=allowed[action], prefix=action)
             forms[action] = form
-            if form.is_valid():
-                try:
-                    services.act_as_public_requester(
-                        token=token,
-                        action=action,
-                        message=form.cleaned_data["message"],
-                        files=form.cleaned_data["attachments"] or (),
-                    )
-                except AttachmentRefused as error:
-                    for name, problem in error.errors.items():
-                        form.add_error("attachments", f"{name} : {problem}")
-                except SolicitationError as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, _("C'est fait : le support en est averti."))
-                    return redirect("solicitations:public_follow", token=token)
+            if form.is_valid() and _attempt(
+                form,
+                lambda: services.act_as_public_requester(
+                    token=token,
+                    action=action,
+                    message=form.cleaned_data["message"],
+                    files=form.cleaned_data["attachments"] or (),
+                ),
+            ):
+                messages.success(request, _("C'est fait : le support en est averti."))
+                return redirect("solicitations:public_follow", token=token)
         else:
             messages.error(request, workflow.refusal())
     context = _detail_context(solicitation, abilities, forms)

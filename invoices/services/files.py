@@ -1,6 +1,5 @@
 """Documents and attachments: the legal original, complementary attachments."""
 
-import hashlib
 import re
 
 from django.core.files.base import ContentFile
@@ -54,13 +53,7 @@ def _attach_principal(invoice: Invoice, name: str, data: bytes, *, actor) -> Inv
 def _store_attachment(invoice: Invoice, kind: str, name: str, data: bytes, actor) -> InvoiceAttachment:
     """Stores the bytes once through the storage, with their SHA-256."""
     attachment = InvoiceAttachment(
-        invoice=invoice,
-        kind=kind,
-        name=name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        content_type=attachment_rules.content_type(name),
-        added_by=actor,
+        invoice=invoice, kind=kind, added_by=actor, **attachment_rules.stored_facts(name, data)
     )
     attachment.file.save(name, ContentFile(data), save=False)
     attachment.save()

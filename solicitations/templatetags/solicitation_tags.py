@@ -78,3 +78,12 @@ def invoice_solicitations(context, invoice):
     ):
         ask_url = f"{reverse('solicitations:sent_create')}?{urlencode({'facture': invoice.pk})}"
     return {"solicitations": rows, "ask_url": ask_url}
+
+
+@register.simple_tag(takes_context=True)
+def support_desk_url(context):
+    """The support's space, for its operators only (they may belong to no structure)."""
+    request = context.get("request")
+    if request is None or not selectors.is_support_agent(request.user):
+        return ""
+    return reverse("solicitations:support_home")

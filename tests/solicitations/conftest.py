@@ -3,7 +3,7 @@ import pytest
 from solicitations import services
 from solicitations.management.commands.load_solicitation_categories import load_categories
 from solicitations.models import SolicitationSubcategory
-from structures import services as structure_services
+from structures import selectors as structure_selectors
 from structures.enums import Space
 from tests.factories import UserFactory
 
@@ -26,10 +26,8 @@ def support_question(categories):
 
 @pytest.fixture
 def entity(recipient):
-    """The recipient with its Sollicitations reçues space opened."""
-    structure_services.open_space(
-        actor=recipient.gp, structure_id=recipient.pk, space=Space.SOLLICITATIONS_RECUES
-    )
+    """The public recipient: Sollicitations reçues opens by default on public structures."""
+    assert Space.SOLLICITATIONS_RECUES in structure_selectors.opened_spaces(recipient)
     return recipient
 
 

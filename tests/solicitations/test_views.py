@@ -9,6 +9,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
+from solicitations import selectors
 from solicitations.enums import Addressee
 from solicitations.enums import SolicitationStatus as S
 from solicitations.models import Solicitation, SolicitationAttachment
@@ -182,3 +184,22 @@ def test_the_public_form_needs_the_challenge(client, categories, agent, django_c
     path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
     assert client.get(path).status_code == 200
     assert client.get(path.replace("suivi/", "suivi/x")).status_code == 404
+
+
+def test_demo_sollicitations_cover_every_status(supplier, recipient, make_invoice):
+    """The demo loader (load_demo_data's part) plays one of each status; a second run adds none."""
+    from demo.solicitations import SUPPORT_EMAIL, load_demo_solicitations
+
+    make_invoice()
+    make_invoice()
+    UserFactory(email=SUPPORT_EMAIL)
+    parties = {
+        "supplier": supplier,
+        "supplier_gp": supplier.gp,
+        "recipient": recipient,
+        "recipient_gp": recipient.gp,
+    }
+    assert load_demo_solicitations(**parties) == 11
+    assert load_demo_solicitations(**parties) == 0
+    assert set(Solicitation.objects.values_list("status", flat=True)) == set(S.values)
+    assert selectors.is_support_agent(User.objects.get(email=SUPPORT_EMAIL))

@@ -8,8 +8,9 @@ from choruspro import history
 from solicitations import services, workflow
 from solicitations.enums import Addressee, Side
 from solicitations.enums import SolicitationStatus as S
-from solicitations.exceptions import InvalidTransition, SolicitationNotFound
+from solicitations.exceptions import InvalidTransition, SolicitationError, SolicitationNotFound
 from solicitations.models import Solicitation, SolicitationExchange
+from tests.solicitations.conftest import act
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +42,7 @@ def _bring(solicitation, status, people):
 
 def _run(solicitation, side, action, people, **kwargs):
     actor, structure = people[side]
-    return services.act_on_solicitation(
-        actor=actor,
-        side=side,
-        structure=structure,
-        solicitation_id=solicitation.pk,
-        action=action,
-        message="Message de l'échange",
-        **kwargs,
-    )
+    return act(solicitation, side, action, actor, structure, message="Message de l'échange", **kwargs)
 
 
 @pytest.fixture
@@ -102,34 +95,26 @@ def test_every_pair_of_the_table(ask, people, status, side):
 
 
 def test_submit_only_from_a_draft(ask, supplier):
+    """A draft is edited then sent; once sent it can no longer be edited."""
     draft = ask(send=False)
     assert draft.status == S.DRAFT
-    services.save_solicitation(
-        actor=supplier.gp,
-        structure=supplier,
-        solicitation_id=draft.pk,
-        data={
+
+    def save(send):
+        data = {
             "subcategory": draft.subcategory,
             "subject": "Objet",
             "message": "Texte",
             "invoice": draft.invoice,
-        },
-        send=True,
-    )
+        }
+        services.save_solicitation(
+            actor=supplier.gp, structure=supplier, solicitation_id=draft.pk, data=data, send=send
+        )
+
+    save(send=True)
     draft.refresh_from_db()
     assert draft.status == S.SENT and draft.sent_at is not None
-    with pytest.raises(Exception, match="brouillon"):
-        services.save_solicitation(
-            actor=supplier.gp,
-            structure=supplier,
-            solicitation_id=draft.pk,
-            data={
-                "subcategory": draft.subcategory,
-                "subject": "Objet",
-                "message": "Texte",
-                "invoice": draft.invoice,
-            },
-        )
+    with pytest.raises(SolicitationError, match="brouillon"):
+        save(send=False)
 
 
 def test_the_diagram_is_generated_from_the_table():
