@@ -203,3 +203,52 @@ def test_demo_sollicitations_cover_every_status(supplier, recipient, make_invoic
     assert load_demo_solicitations(**parties) == 0
     assert set(Solicitation.objects.values_list("status", flat=True)) == set(S.values)
     assert selectors.is_support_agent(User.objects.get(email=SUPPORT_EMAIL))
+
+
+def test_the_support_reassigns_a_transferred_one_to_a_service(client, ask, entity, agent, make_structure):
+    """The service transfers it; the support, across structures, hands it to another service."""
+    from tests.solicitations.conftest import act
+
+    solicitation = ask()
+    act(solicitation, "SERVICE_METIER", "transfer_to_support", entity.gp, entity, message="Pas chez nous.")
+    client.force_login(entity.gp)
+    assert client.get(reverse("solicitations:received_detail", args=[solicitation.pk])).status_code == 404
+    other = make_structure(public=True, raison_sociale="Département du Test")
+    service = other.services.create(code="PAIE", libelle="Paiements")
+    client.force_login(agent)
+    home = client.get(reverse("solicitations:support_home")).content.decode()
+    assert solicitation.number in home
+    url = reverse("solicitations:support_act", args=[solicitation.pk, "reassign"])
+    assert client.post(url, {"reassign-service": ""}).status_code == 422
+    response = client.post(url, {"reassign-service": service.pk, "reassign-message": "Pour vous."})
+    assert response.status_code == 302
+    solicitation.refresh_from_db()
+    assert (solicitation.status, solicitation.addressee_structure, solicitation.addressee_service) == (
+        S.SENT,
+        other,
+        service,
+    )
+    # Now with the service: the support reads it but no longer acts on it.
+    page = client.get(reverse("solicitations:support_detail", args=[solicitation.pk])).content.decode()
+    assert 'data-testid="action-answer"' not in page
+
+
+def test_a_person_without_account_completes_through_the_link(client, categories, agent):
+    from solicitations import services
+    from solicitations.models import SolicitationSubcategory
+    from tests.solicitations.conftest import act
+
+    solicitation = services.create_public_solicitation(
+        email="perdu@exemple.fr",
+        subcategory=SolicitationSubcategory.objects.get(code="COMPTE_ACTIVATION"),
+        subject="Lien expiré",
+        message="Mon lien a expiré.",
+    )
+    act(solicitation, "SUPPORT", "ask_complement", agent, message="Quelle est votre adresse de connexion ?")
+    url = reverse("solicitations:public_follow", args=[services.public_token(solicitation)])
+    assert client.post(url, {"action": "complete", "complete-message": ""}).status_code == 422
+    response = client.post(url, {"action": "complete", "complete-message": "perdu@exemple.fr"})
+    assert response.status_code == 302
+    solicitation.refresh_from_db()
+    assert solicitation.status == S.COMPLETED
+    assert solicitation.exchanges.last().actor is None
