@@ -9,6 +9,9 @@ from solicitations import reference, services
 from solicitations.enums import Addressee, Side
 from solicitations.management.commands.load_solicitation_categories import load_categories
 from solicitations.models import Solicitation, SolicitationSubcategory
+from structures import selectors as structure_selectors
+from structures import services as structure_services
+from structures.enums import Space
 
 SUPPORT_EMAIL = "support@demo.chorus.fr"
 
@@ -83,6 +86,11 @@ def load_demo_solicitations(*, supplier, supplier_gp, recipient, recipient_gp) -
     load_categories()
     support = User.objects.get(email=SUPPORT_EMAIL)
     services.grant_support_role(user=support)
+    # A demo database made before public structures opened this space by default.
+    if Space.SOLLICITATIONS_RECUES not in structure_selectors.opened_spaces(recipient):
+        structure_services.open_space(
+            actor=recipient_gp, structure_id=recipient.pk, space=Space.SOLLICITATIONS_RECUES
+        )
     if Solicitation.objects.filter(requester_structure=supplier).exists():
         return 0
     invoices = list(invoice_selectors.sent_by(supplier).filter(recipient=recipient).order_by("pk")[:20])

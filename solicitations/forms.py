@@ -9,6 +9,7 @@ from invoices.forms.fields import DateInput, MultipleFileField
 from solicitations import reference, selectors
 from solicitations.enums import SolicitationStatus
 from solicitations.models import SolicitationCategory
+from structures.enums import StructureKind
 from structures.models import StructureService
 
 ATTACHMENT_HELP = _("10 Mo par fichier, nom de 50 caractères au plus avec son extension.")
@@ -56,9 +57,9 @@ class ActionForm(PortalForm):
     service = forms.ModelChoiceField(
         label=_("Service destinataire"),
         required=False,
-        queryset=StructureService.objects.filter(is_active=True, structure__kind="PUBLIQUE").select_related(
-            "structure"
-        ),
+        queryset=StructureService.objects.filter(
+            is_active=True, structure__kind=StructureKind.PUBLIC
+        ).select_related("structure"),
     )
 
     def __init__(self, *args, transition, **kwargs):

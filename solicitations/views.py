@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from choruspro.forms import object_id
 from solicitations import permissions, selectors, services, workflow
-from solicitations.enums import Side
+from solicitations.enums import Addressee, Side
 from solicitations.exceptions import AttachmentRefused, SolicitationError, SolicitationNotFound
 from solicitations.forms import ActionForm, PublicSolicitationForm, SearchForm, SolicitationForm
 from structures.enums import Space, SubscriptionMode
@@ -29,6 +29,14 @@ class Desk:
     side: str
     title: object
     space: str | None
+
+    @property
+    def is_requester(self) -> bool:
+        return self.side == Side.REQUESTER
+
+    @property
+    def is_support(self) -> bool:
+        return self.side == Side.SUPPORT
 
     def url(self, view: str, *args) -> str:
         return reverse(f"solicitations:{self.name}_{view}", args=args)
@@ -151,7 +159,7 @@ def _solicitation(request, desk, solicitation_id):
 
 def _abilities(request, desk, solicitation) -> dict:
     # The support reads every sollicitation but acts only on those in its hands.
-    write = request.can_write and (desk.side != Side.SUPPORT or solicitation.addressee == "SUPPORT")
+    write = request.can_write and (desk.side != Side.SUPPORT or solicitation.addressee == Addressee.SUPPORT)
     return permissions.solicitation_abilities(solicitation, desk.side, write=write)
 
 

@@ -38,20 +38,27 @@ def agent(db):
     return user
 
 
+def ask_about(invoice, supplier, *, send=True, **data):
+    """A sollicitation of the supplier about one of its invoices, routed to its recipient."""
+    load_categories()
+    values = {
+        "subcategory": SolicitationSubcategory.objects.get(code="FACTURE_EN_ATTENTE"),
+        "subject": "Facture en attente",
+        "message": "Notre facture attend depuis trois semaines.",
+        "invoice": invoice,
+        **data,
+    }
+    return services.save_solicitation(actor=supplier.gp, structure=supplier, data=values, send=send)
+
+
 @pytest.fixture
 def ask(supplier, entity, make_invoice, invoice_question, django_capture_on_commit_callbacks):
     """ask(send=True, **data) → a sollicitation of the supplier about one of its invoices."""
 
     def make(send=True, **data):
-        values = {
-            "subcategory": invoice_question,
-            "subject": "Facture en attente",
-            "message": "Notre facture attend depuis trois semaines.",
-            "invoice": data.pop("invoice", None) or make_invoice(),
-        }
-        values.update(data)
+        invoice = data.pop("invoice", None) or make_invoice()
         with django_capture_on_commit_callbacks(execute=True):
-            return services.save_solicitation(actor=supplier.gp, structure=supplier, data=values, send=send)
+            return ask_about(invoice, supplier, send=send, **{"subcategory": invoice_question, **data})
 
     return make
 
