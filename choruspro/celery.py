@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
     },
     # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
+    # Issue 16: a sollicitation left unanswered five working days is flagged to its addressee.
+    "solicitations-flag-overdue": {
+        "task": "solicitations.tasks.flag_overdue_solicitations_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "invoices-daily-digest": {
         "task": "invoices.tasks.send_daily_digests_task",
         "schedule": crontab(hour=7, minute=0),

@@ -34,6 +34,10 @@ urlpatterns = [
     path("", include("invoices.urls")),
     # deposits.urls holds /factures-emises/depot(s)/….
     path("", include("deposits.urls")),
+    # solicitations.urls holds /sollicitations-emises/…, /sollicitations-recues/…, /support/… and
+    # the public form /sollicitations/…; captcha serves the public form's challenge images.
+    path("", include("solicitations.urls")),
+    path("captcha/", include("captcha.urls")),
     # Before the admin's own: its log-in would skip the second factor and the rate limits.
     path("admin/login/", account_views.admin_login),
     path("admin/logout/", allauth_views.logout),

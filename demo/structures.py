@@ -21,6 +21,7 @@ USERS = {
     "utilisateur.fournisseur@demo.chorus.fr": ("Martin", "Hugo", "Utilisateur du fournisseur"),
     "gp.entite@demo.chorus.fr": ("Lefèvre", "Sophie", "Gestionnaire principale de l'entité publique"),
     "candidat@demo.chorus.fr": ("Bernard", "Louis", "Demande de rattachement en attente"),
+    "support@demo.chorus.fr": ("Support", "Opérateur", "Opérateur du support du portail (/support/)"),
 }
 CANDIDATE = "candidat@demo.chorus.fr"
 

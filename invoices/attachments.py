@@ -3,6 +3,7 @@
 Pure functions: the services call them before anything is stored.
 """
 
+import hashlib
 import os
 import zipfile
 from io import BytesIO
@@ -169,3 +170,31 @@ def attachment_problem(name: str, data: bytes) -> str | None:
     if not CONTENT_CHECKS[ext](data):
         return _("Le contenu du fichier ne correspond pas à son extension .%(ext)s.") % {"ext": ext}
     return None
+
+
+def read_uploads(files) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+    """Reads uploaded files and applies the rules to each: the accepted (name, bytes) and the
+    problem of each refused file, by name. Totals are the caller's (an invoice's, a sollicitation's)."""
+    accepted, errors = [], {}
+    for upload in files:
+        name = clean_name(upload.name)
+        # Not read at all when too large: the size is known before the bytes.
+        data = b"" if upload.size > MAX_FILE_SIZE else upload.read()
+        problem = (
+            _("Le fichier dépasse 10 Mo.") if upload.size > MAX_FILE_SIZE else attachment_problem(name, data)
+        )
+        if problem:
+            errors[name] = problem
+        else:
+            accepted.append((name, data))
+    return accepted, errors
+
+
+def stored_facts(name: str, data: bytes) -> dict:
+    """What an attachment row records of the bytes it stores (invoices, sollicitations)."""
+    return {
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content_type": content_type(name),
+    }

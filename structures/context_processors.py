@@ -9,6 +9,7 @@ SPACE_URL_NAMES = {
     Space.FACTURES_RECUES: "invoices:recipient_home",
     Space.FACTURES_A_VALIDER: "invoices:validation_home",
     Space.SOLLICITATIONS_EMISES: "solicitations:sent_home",
+    Space.SOLLICITATIONS_RECUES: "solicitations:received_home",
     Space.ACTIVITES_GESTIONNAIRE: "structures:manager_home",
     Space.MON_COMPTE: "accounts:my_account",
 }

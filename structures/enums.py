@@ -71,14 +71,15 @@ class Space(models.TextChoices):
     ACTIVITES_GESTIONNAIRE = "ACTIVITES_GESTIONNAIRE", _("Activités du gestionnaire")
 
 
-# Opened on every new structure (issue 2 §3; domain §5.2), public ones also get FACTURES_RECUES.
+# Opened on every new structure (issue 2 §3; domain §5.2), public ones also get FACTURES_RECUES
+# and SOLLICITATIONS_RECUES (domain §5.2: both sollicitation spaces open automatically).
 DEFAULT_SPACES = (
     Space.FACTURES_EMISES,
     Space.SOLLICITATIONS_EMISES,
     Space.MON_COMPTE,
     Space.ACTIVITES_GESTIONNAIRE,
 )
-DEFAULT_PUBLIC_SPACES = (*DEFAULT_SPACES, Space.FACTURES_RECUES)
+DEFAULT_PUBLIC_SPACES = (*DEFAULT_SPACES, Space.FACTURES_RECUES, Space.SOLLICITATIONS_RECUES)
 # Spaces a user subscribes to without a manager's approval (domain §5.2).
 SELF_SERVICE_SPACES = frozenset({Space.FACTURES_EMISES, Space.MON_COMPTE, Space.SOLLICITATIONS_EMISES})
 # Spaces that come with the role rather than a subscription.

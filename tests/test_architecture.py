@@ -20,6 +20,7 @@ LAYERS = (
     "annuaire",
     "invoices",
     "deposits",
+    "solicitations",
     "demo",
     "choruspro.wiring",
 )

@@ -16,19 +16,29 @@ from deposits.enums import DepositFormat, DepositKind
 from deposits.models import DepositStatusChange
 from deposits.services import create_deposit
 from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction, Notification
+from solicitations.models import SolicitationExchange
 from structures.enums import AuditAction
 from structures.models import AuditLog
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
+from tests.solicitations.conftest import ask_about
 
 pytestmark = pytest.mark.django_db
 
-CHAINED = [InvoiceStatusChange, InvoiceUserAction, InvoiceEvent, AuditLog, DepositStatusChange]
+CHAINED = [
+    InvoiceStatusChange,
+    InvoiceUserAction,
+    InvoiceEvent,
+    AuditLog,
+    DepositStatusChange,
+    SolicitationExchange,
+]
 
 
 @pytest.fixture
 def histories(make_invoice, supplier, structured_invoice, django_capture_on_commit_callbacks):
-    """Rows in each of the five histories: a sent invoice, a processed deposit, audited structures."""
+    """Rows in each of the six histories: a sent invoice, a processed deposit, audited structures, a
+    sollicitation's thread."""
     invoice = make_invoice()
     with django_capture_on_commit_callbacks(execute=True):
         deposit = create_deposit(
@@ -40,6 +50,7 @@ def histories(make_invoice, supplier, structured_invoice, django_capture_on_comm
             validator=None,
             upload=upload("FX-1.pdf", structured_invoice("FX-1")),
         )
+        ask_about(invoice, supplier)
     for model in CHAINED:
         assert model.objects.exists(), model
     return invoice, deposit

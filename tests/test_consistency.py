@@ -7,9 +7,10 @@ from django.apps import apps
 
 from deposits.enums import FluxStatus
 from invoices.enums import InvoiceStatus
+from solicitations.enums import SolicitationStatus
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("accounts", "structures", "annuaire", "invoices", "deposits")
+PROJECT_APPS = ("accounts", "structures", "annuaire", "invoices", "deposits", "solicitations")
 # Every directory of Python code the project owns, for the rules on its sources.
 CODE_DIRS = (*PROJECT_APPS, "choruspro")
 
@@ -62,7 +63,7 @@ def test_no_relative_imports():
 
 # Only the enums (values and labels), the workflows (which status allows what) and the reform's
 # table (which status is which reform status, invoices/reform.py) name statuses.
-STATUS_ENUMS = (InvoiceStatus, FluxStatus)
+STATUS_ENUMS = (InvoiceStatus, FluxStatus, SolicitationStatus)
 STATUS_FILES = ("enums.py", "workflow.py", "reform.py")
 # Where naming a status cannot be avoided, with the reason.
 STATUS_ALLOWED = {

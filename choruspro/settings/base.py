@@ -29,12 +29,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "pgtrigger",
     "django_countries",
+    "captcha",
     # Project apps
     "accounts",
     "structures",
     "annuaire",
     "invoices",
     "deposits",
+    "solicitations",
     # Last: Django's form templates, after django-dsfr's overrides of some of them.
     "django.forms",
 ]

@@ -1,6 +1,5 @@
 """Documents and attachments: the legal original, complementary attachments."""
 
-import hashlib
 import re
 
 from django.core.files.base import ContentFile
@@ -54,13 +53,7 @@ def _attach_principal(invoice: Invoice, name: str, data: bytes, *, actor) -> Inv
 def _store_attachment(invoice: Invoice, kind: str, name: str, data: bytes, actor) -> InvoiceAttachment:
     """Stores the bytes once through the storage, with their SHA-256."""
     attachment = InvoiceAttachment(
-        invoice=invoice,
-        kind=kind,
-        name=name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        content_type=attachment_rules.content_type(name),
-        added_by=actor,
+        invoice=invoice, kind=kind, added_by=actor, **attachment_rules.stored_facts(name, data)
     )
     attachment.file.save(name, ContentFile(data), save=False)
     attachment.save()
@@ -69,20 +62,10 @@ def _store_attachment(invoice: Invoice, kind: str, name: str, data: bytes, actor
 
 def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
     """Reads the uploaded files and applies the attachment rules to each and to their total."""
-    errors, accepted = {}, []
-    total = sum(invoice.attachments.values_list("size", flat=True))
-    for upload in files:
-        name = attachment_rules.clean_name(upload.name)
-        if upload.size > attachment_rules.MAX_FILE_SIZE:
-            errors[name] = _("Le fichier dépasse 10 Mo.")
-            continue
-        data = upload.read()
-        problem = attachment_rules.attachment_problem(name, data)
-        if problem:
-            errors[name] = problem
-            continue
-        total += len(data)
-        accepted.append((name, data))
+    accepted, errors = attachment_rules.read_uploads(files)
+    total = sum(invoice.attachments.values_list("size", flat=True)) + sum(
+        len(data) for _name, data in accepted
+    )
     if total > attachment_rules.MAX_INVOICE_TOTAL:
         errors[_("Ensemble des pièces jointes")] = _(
             "La facture et ses pièces jointes ne peuvent pas dépasser 120 Mo au total."

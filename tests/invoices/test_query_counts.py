@@ -35,7 +35,8 @@ def test_traiter_reads_the_invoice_once(client, recipient, invoice, django_asser
 def test_recipient_invoice_page(client, recipient, invoice, django_assert_num_queries):
     client.force_login(recipient.gp)
     client.get(f"/factures-recues/{invoice.pk}/")
-    with django_assert_num_queries(8):
+    # 9: and one for the invoice's sollicitations (solicitations' include).
+    with django_assert_num_queries(9):
         response = client.get(f"/factures-recues/{invoice.pk}/")
     assert response.status_code == 200
 
@@ -43,7 +44,8 @@ def test_recipient_invoice_page(client, recipient, invoice, django_assert_num_qu
 def test_supplier_invoice_page(client, supplier, invoice, django_assert_num_queries):
     client.force_login(supplier.gp)
     client.get(f"/factures-emises/{invoice.pk}/")
-    with django_assert_num_queries(8):
+    # 9: and one for the invoice's sollicitations (solicitations' include).
+    with django_assert_num_queries(9):
         response = client.get(f"/factures-emises/{invoice.pk}/")
     assert response.status_code == 200
 

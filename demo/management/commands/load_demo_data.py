@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
+from demo.solicitations import load_demo_solicitations
 from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_structures
 from demo.works import USERS as WORKS_USERS
 from demo.works import load_demo_works
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(**parties._asdict())
             created += load_demo_works(**parties._asdict())
+            load_demo_solicitations(**parties._asdict())
         if created:
             self.stdout.write(f"  {created} factures de démonstration créées.")
         self._print_accounts(parties.supplier, parties.recipient)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SolicitationsConfig(AppConfig):
+    name = "solicitations"
+    verbose_name = "Sollicitations"
