@@ -18,6 +18,7 @@ from invoices.enums import (
     VAT_RATES,
     ExemptionReason,
     InvoiceType,
+    OperationCategory,
     PaymentMode,
     VatCategory,
     VatType,
@@ -37,6 +38,11 @@ PAYMENT_MODES = {
     "10": PaymentMode.CASH,
 }
 CURRENCY_CODES = {code for code, _label in CURRENCIES}
+OPERATION_CATEGORIES = {
+    "B": OperationCategory.GOODS,
+    "S": OperationCategory.SERVICES,
+    "M": OperationCategory.MIXED,
+}
 SIX_PLACES = Decimal("0.000001")
 
 
@@ -127,6 +133,10 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
         mode = PAYMENT_MODES.get(str(fields.get("payment_means_code") or ""))
         if mode:
             recognised("payment_mode", mode)
+    # BT-23 of a reform invoice (S1, B2, M1…) says what it sells.
+    process = re.fullmatch(r"([BSM])\d", (fields.get("cadre") or "").strip())
+    if process:
+        recognised("operation_category", OPERATION_CATEGORIES[process.group(1)])
     _bank_account(fields, structure, out, recognised)
     _vat_type(result, out)
     _lines(result, fields, out, structured)

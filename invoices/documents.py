@@ -87,8 +87,7 @@ def invoice_context(invoice) -> dict:
         "lines": list(invoice.lines.all()),
         "vat_lines": vat_lines,
         "vat_mentions": mentions,
-        "vat_charged": VatCategory.STANDARD in categories,
-        "vat_on_debits": invoice.vat_type == VatType.ON_DEBITS,
+        "vat_due_mention": _vat_due_mention(invoice, categories),
         "operation_category_label": _french(OperationCategory(invoice.operation_category).label),
         "business_process": business_process(invoice),
         "buyer_vat_number": buyer_vat_number(invoice),
@@ -109,6 +108,16 @@ def invoice_context(invoice) -> dict:
         if invoice.amount_due < invoice.total_ttc
         else 0,
     }
+
+
+def _vat_due_mention(invoice, categories) -> str:
+    """When the VAT of services is due: on receipts, unless the supplier opted for debits (a
+    mandatory mention of the 2026 reform); the VAT of goods is due on delivery."""
+    if VatCategory.STANDARD not in categories or invoice.operation_category == OperationCategory.GOODS:
+        return ""
+    if invoice.vat_type == VatType.ON_DEBITS:
+        return "Option pour le paiement de la TVA d'après les débits."
+    return "TVA exigible lors de l'encaissement."
 
 
 def _french(label) -> str:

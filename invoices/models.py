@@ -9,6 +9,7 @@ from invoices.enums import (
     AttachmentKind,
     Cadre,
     DepositMode,
+    ExemptionReason,
     InvoiceAction,
     InvoiceStatus,
     InvoiceType,
@@ -91,7 +92,9 @@ class Invoice(models.Model):
     vat_type = models.CharField(
         _("type de TVA"), max_length=25, choices=VatType.choices, default=VatType.ON_DEBITS
     )
-    exemption_reason = models.CharField(_("motif d'exonération"), max_length=40, blank=True)
+    exemption_reason = models.CharField(
+        _("motif d'exonération"), max_length=40, choices=ExemptionReason.choices, blank=True
+    )
     # Mandatory mentions of the 2026 reform, and what the VAT categories of the lines require.
     operation_category = models.CharField(
         _("catégorie de l'opération"),

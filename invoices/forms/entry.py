@@ -344,6 +344,7 @@ FORM_FIELDS = {
     "bank_account_id": ("bank_account", "iban"),
     "amount_due": ("amount_due", "amount_due"),
     "vat_type": ("vat_type", None),
+    "operation_category": ("operation_category", "cadre"),
 }
 
 

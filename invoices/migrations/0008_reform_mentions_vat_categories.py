@@ -95,4 +95,9 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('S', 'Taux normal ou réduit'), ('Z', 'Taux zéro'), ('E', 'Exonérée'), ('AE', 'Autoliquidation'), ('K', 'Livraison intracommunautaire'), ('G', "Exportation hors de l'Union européenne"), ('O', 'Hors du champ de la TVA')], default='S', max_length=2, verbose_name='catégorie de TVA'),
         ),
         migrations.RunPython(categories_from_motifs, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='invoice',
+            name='exemption_reason',
+            field=models.CharField(blank=True, choices=[('VATEX-FR-FRANCHISE', 'TVA non applicable, art. 293 B du CGI'), ('VATEX-FR-CGI261-2', 'Exonération, art. 261-2 du CGI'), ('VATEX-FR-CGI261-4', 'Exonération, art. 261-4 du CGI'), ('VATEX-FR-CGI261-5', 'Exonération, art. 261-5 du CGI'), ('VATEX-FR-CGI261-7', 'Exonération, art. 261-7 du CGI'), ('VATEX-FR-CGI261C-1', 'Exonération, art. 261 C-1° du CGI'), ('VATEX-FR-CGI261D-1', 'Exonération, art. 261 D-1° du CGI'), ('VATEX-EU-132', 'Exonération, art. 132 de la directive 2006/112/CE')], max_length=40, verbose_name="motif d'exonération"),
+        ),
     ]

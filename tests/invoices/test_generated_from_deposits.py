@@ -53,3 +53,15 @@ def test_a_deposited_foreign_rate_is_kept_through_an_edit(
     assert (draft.total_ht, draft.total_vat) == totals
     errors = services.submission_errors(draft)
     assert not any("ne correspond plus" in message for message in errors.get(None, []))
+
+
+def test_a_deposited_reform_invoice_gives_its_operation_category(
+    supplier, structured_invoice, django_capture_on_commit_callbacks
+):
+    pdf = structured_invoice("FX-GOODS", operation_category="BIENS")
+    made = deposit(
+        supplier, "fx-goods.pdf", pdf, fmt=DepositFormat.MIXED, callbacks=django_capture_on_commit_callbacks
+    )
+    item = made.items.get()
+    assert item.invoice.operation_category == "BIENS"
+    assert "operation_category" in item.recognised
