@@ -42,3 +42,20 @@ def test_demo_invoices_cover_every_status_between_the_demo_structures():
     }
     assert expected <= statuses
     assert Invoice.objects.count() > 300
+
+
+def test_demo_has_an_invoice_of_each_vat_category_without_vat_and_the_reform_cases():
+    from invoices.models import Invoice, InvoiceLine
+
+    call_command("load_demo_data")
+    supplier = Structure.objects.get(identifier="41816609600069")
+    categories = set(
+        InvoiceLine.objects.filter(invoice__supplier=supplier).values_list("vat_category", flat=True)
+    )
+    assert {"S", "K", "AE", "G"} <= categories
+    sent = Invoice.objects.filter(
+        supplier=supplier, number__in=["DEMO-UE-001", "DEMO-USD-001", "DEMO-AVOIR-001"]
+    )
+    assert sent.filter(status="MISE_A_DISPOSITION").count() == 3
+    call_command("load_demo_data")
+    assert Invoice.objects.filter(supplier=supplier, number="DEMO-UE-BROUILLON").count() == 1

@@ -8,6 +8,7 @@ from django.test import override_settings
 from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
 from demo.structures import DEMO_PASSWORD, USERS, load_demo_structures
+from demo.vat_categories import load_demo_vat_categories
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         # Hundreds of status changes: their notification e-mails would only bury the useful ones.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(**parties._asdict())
+            created += load_demo_vat_categories(**parties._asdict())
         if created:
             self.stdout.write(f"  {created} factures de démonstration créées.")
         self._print_accounts(parties.supplier, parties.recipient)
