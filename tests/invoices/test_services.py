@@ -96,24 +96,20 @@ def test_credit_note_rules(make_invoice):
         "origin_invoice_number": ["Un avoir indique le numéro de la facture qu'il corrige."],
         "origin_invoice_date": ["Un avoir indique la date de la facture qu'il corrige."],
     }
-    draft = make_invoice(
-        send=False,
-        invoice_type=InvoiceType.CREDIT_NOTE,
-        payment_mode="",
-        origin_invoice_number="F2026-0001",
-        origin_invoice_date=datetime.date(2026, 11, 3),
-    )
-    assert services.submission_errors(draft) == {
-        "origin_invoice_date": ["La facture d'origine ne peut pas être postérieure à l'avoir."]
+    origin = {
+        "invoice_type": InvoiceType.CREDIT_NOTE,
+        "payment_mode": "",
+        "origin_invoice_number": "F2026-0001",
     }
-    draft = make_invoice(
-        send=False,
-        invoice_type=InvoiceType.CREDIT_NOTE,
-        payment_mode="",
-        origin_invoice_number="F2026-0001",
-        origin_invoice_date=datetime.date(2026, 10, 1),
-    )
-    assert services.submission_errors(draft) == {}
+    for origin_date, errors in (
+        (
+            datetime.date(2026, 11, 3),
+            {"origin_invoice_date": ["La facture d'origine ne peut pas être postérieure à l'avoir."]},
+        ),
+        (datetime.date(2026, 10, 1), {}),
+    ):
+        draft = make_invoice(send=False, origin_invoice_date=origin_date, **origin)
+        assert services.submission_errors(draft) == errors
 
 
 def test_saisie_blocked_without_active_mandate(make_invoice, supplier):
