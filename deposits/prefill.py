@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from annuaire import selectors as annuaire_selectors
 from invoices import computations
-from invoices.enums import CURRENCIES, VAT_RATES, ExemptionReason, InvoiceType, PaymentMode, VatType
+from invoices.enums import (
+    CURRENCIES,
+    VAT_RATES,
+    ExemptionReason,
+    InvoiceType,
+    OperationCategory,
+    PaymentMode,
+    VatCategory,
+    VatType,
+)
 from invoices.services import NUMBER_PATTERN
 from structures.enums import BankAccountStatus, IdentifierType
 
@@ -28,13 +37,12 @@ PAYMENT_MODES = {
     "59": PaymentMode.DIRECT_DEBIT,
     "10": PaymentMode.CASH,
 }
-# BT-118 VAT category → exemption reason of the form.
-EXEMPTIONS = {
-    "AE": ExemptionReason.REVERSE_CHARGE,
-    "K": ExemptionReason.INTRA_EU,
-    "G": ExemptionReason.EXPORT,
-}
 CURRENCY_CODES = {code for code, _label in CURRENCIES}
+OPERATION_CATEGORIES = {
+    "B": OperationCategory.GOODS,
+    "S": OperationCategory.SERVICES,
+    "M": OperationCategory.MIXED,
+}
 SIX_PLACES = Decimal("0.000001")
 
 
@@ -125,6 +133,10 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
         mode = PAYMENT_MODES.get(str(fields.get("payment_means_code") or ""))
         if mode:
             recognised("payment_mode", mode)
+    # BT-23 of a reform invoice (S1, B2, M1…) says what it sells.
+    process = re.fullmatch(r"([BSM])\d", (fields.get("cadre") or "").strip())
+    if process:
+        recognised("operation_category", OPERATION_CATEGORIES[process.group(1)])
     _bank_account(fields, structure, out, recognised)
     _vat_type(result, out)
     _lines(result, fields, out, structured)
@@ -219,13 +231,14 @@ def _vat_type(result, out):
         out.data["vat_type"] = VatType.NO_VAT
     elif categories & {"E", "AE", "K", "G"} and not categories & {"S", "L", "M"}:
         out.data["vat_type"] = VatType.EXEMPT
-        code = next((category for category in ("AE", "K", "G") if category in categories), "")
-        reason = EXEMPTIONS.get(code)
-        if reason is None:
+        if "E" in categories:
+            codes = {str(row.get("exemption_reason_code") or "").upper() for row in result.vat_summary or []}
             notes = " ".join(str(row.get("exemption_reason") or "") for row in result.vat_summary or [])
-            reason = ExemptionReason.ART_293B if "293" in notes else None
-        if reason:
-            out.data["exemption_reason"] = reason
+            reason = next((code for code in codes if code in ExemptionReason.values), None)
+            if reason is None and "293" in notes:
+                reason = ExemptionReason.ART_293B
+            if reason:
+                out.data["exemption_reason"] = reason
     else:
         out.data["vat_type"] = VatType.ON_DEBITS
     out.derived.append("vat_type")
@@ -244,8 +257,17 @@ def _as_line(line) -> dict | None:
         "unit": str(line.get("unit") or "")[:30],
         "unit_price": abs(price).quantize(SIX_PLACES),
         "discount": abs(_decimal(line.get("discount")) or Decimal(0)),
+        "vat_category": _category(line.get("vat_category"), line.get("vat_rate")),
         "vat_rate": _decimal(line.get("vat_rate")) or Decimal(0),
     }
+
+
+def _category(code, rate) -> str:
+    """The file's VAT category, kept as it is when the portal knows it (else from its rate)."""
+    code = str(code or "").upper()
+    if code in VatCategory.values:
+        return code
+    return VatCategory.STANDARD if _decimal(rate) else VatCategory.ZERO
 
 
 def _breakdown_lines(result) -> list[dict]:
@@ -264,6 +286,7 @@ def _breakdown_lines(result) -> list[dict]:
                 "unit": "",
                 "unit_price": abs(base),
                 "discount": Decimal(0),
+                "vat_category": _category(row.get("category"), rate),
                 "vat_rate": rate,
             }
         )
@@ -271,16 +294,7 @@ def _breakdown_lines(result) -> list[dict]:
 
 
 def _totals(lines):
-    inputs = [
-        computations.LineInput(
-            quantity=line["quantity"],
-            unit_price=line["unit_price"],
-            discount=line["discount"],
-            vat_rate=line["vat_rate"],
-        )
-        for line in lines
-    ]
-    return computations.compute(inputs)
+    return computations.compute([computations.LineInput.of(line) for line in lines])
 
 
 def _lines(result, fields, out, structured):

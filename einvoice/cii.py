@@ -1,9 +1,15 @@
 """UN/CEFACT CII D16B XML of an invoice at the EN 16931 profile (Factur-X EN16931 level).
 
 Mapping (standards.md): BT-1 number, BT-2 date, BT-3 380/381 (credit notes keep positive
-amounts), BT-5 currency, BT-10 service code, BT-12 contract, BT-13 engagement, BT-23 cadre,
-BT-25 origin invoice (credit notes), BG-4/BG-7 parties, BG-16 payment means, BT-9 due date,
-BG-25 lines, BG-23 VAT breakdown, BG-22 totals.
+amounts), BT-5 currency, BT-6/BT-111 VAT in EUR, BT-10 service code, BT-12 contract, BT-13
+engagement, BT-23 the reform's business process, BT-25/BT-26 origin invoice (credit notes),
+BG-4/BG-7 parties, BG-13 delivery, BG-16 payment means, BT-9 due date, BG-25 lines, BG-23 VAT
+breakdown, BG-22 totals.
+
+It passes the French reform's rules (BR-FR, XP Z12-012 V1.4, fatal set): BT-23 is the reform's
+cadre (B/S/M for goods/services/both, 1 or 2 when already paid) and the Chorus Pro cadre (A1,
+A9…) goes in a note; a French party's SIREN is its legal identifier (scheme 0002) and its SIRET
+its global identifier and electronic address (scheme 0009).
 
 The portal's global discount is a TTC amount that does not reduce the VAT bases
 (invoices.computations): an EN 16931 document allowance (BG-20) is HT, per VAT category, and
@@ -37,16 +43,28 @@ PAYMENT_MEANS = {
     "AUTRE": "1",
     "REPORT": "97",
 }
-# BT-118 / BT-151 for the exemption reasons, with the VATEX code (BT-121) when a generic one exists
-# and the legal mention (BT-120): the French labels of invoices.enums.ExemptionReason, whatever
-# language the user who sends the invoice reads.
-EXEMPTION_CATEGORIES = {
-    "ART_261_CGI": ("E", "", "Exonération art. 261 CGI"),
-    "ART_293_B_CGI": ("E", "", "TVA non applicable, art. 293 B du CGI"),
-    "AUTOLIQUIDATION": ("AE", "VATEX-EU-AE", "Autoliquidation"),
-    "ART_262_TER_CGI": ("K", "VATEX-EU-IC", "Livraison intracommunautaire (art. 262 ter I CGI)"),
-    "ART_262_CGI": ("G", "VATEX-EU-G", "Exportation (art. 262 I CGI)"),
+# BT-120 legal mention of each VATEX code (BT-121) of category E the portal offers, in French
+# whatever language the user who sends the invoice reads (invoices.enums.ExemptionReason).
+EXEMPTION_TEXTS = {
+    "VATEX-FR-FRANCHISE": "TVA non applicable, art. 293 B du CGI",
+    "VATEX-FR-CGI261-2": "Exonération de TVA, art. 261-2 du CGI",
+    "VATEX-FR-CGI261-4": "Exonération de TVA, art. 261-4 du CGI",
+    "VATEX-FR-CGI261-5": "Exonération de TVA, art. 261-5 du CGI",
+    "VATEX-FR-CGI261-7": "Exonération de TVA, art. 261-7 du CGI",
+    "VATEX-FR-CGI261C-1": "Exonération de TVA, art. 261 C-1° du CGI",
+    "VATEX-FR-CGI261D-1": "Exonération de TVA, art. 261 D-1° du CGI",
+    "VATEX-EU-132": "Exonération de TVA, art. 132 de la directive 2006/112/CE",
 }
+# The categories whose reason is fixed: (VATEX code, legal mention).
+CATEGORY_REASONS = {
+    "AE": ("VATEX-EU-AE", "Autoliquidation : TVA due par le preneur (art. 283 du CGI)"),
+    "K": ("VATEX-EU-IC", "Livraison intracommunautaire exonérée (art. 262 ter I du CGI)"),
+    "G": ("VATEX-EU-G", "Exportation exonérée (art. 262 I du CGI)"),
+    "O": ("VATEX-EU-O", "Opération non soumise à la TVA"),
+}
+# BT-23 of the reform: the operation category, then 1 (invoice to pay) or 2 (already paid).
+PROCESS_PREFIXES = {"BIENS": "B", "SERVICES": "S", "MIXTE": "M"}
+ALREADY_PAID_CADRES = frozenset({"A2"})
 # BT-8: VAT on debits → invoice issue date (5); VAT on receipts → paid to date (72).
 VAT_DUE_DATE_CODES = {"TVA_SUR_DEBIT": "5", "TVA_SUR_ENCAISSEMENT": "72"}
 # Free-text units of the entry form → UN/ECE Recommendation 20 (BT-130); default C62 (one).
@@ -116,22 +134,30 @@ def unit_code(unit: str) -> str:
 
 
 def cadre_code(cadre: str) -> str:
-    """`A1_FACTURE_FOURNISSEUR` → `A1` (BT-23)."""
+    """`A1_FACTURE_FOURNISSEUR` → `A1` (the Chorus Pro cadre)."""
     return (cadre or "").split("_", 1)[0]
 
 
-def vat_category(invoice, rate: Decimal) -> tuple[str, str, str]:
-    """(category code, exemption reason text, exemption reason code) for a line or breakdown."""
-    if invoice.vat_type == "SANS_TVA":
-        return "O", "Non soumis à la TVA", "VATEX-EU-O"
-    if invoice.vat_type == "EXONERATION":
-        category, code, label = EXEMPTION_CATEGORIES.get(
-            invoice.exemption_reason, ("E", "", invoice.exemption_reason or "Exonération de TVA")
-        )
-        return category, label, code
-    if not rate:
-        return "Z", "", ""
-    return "S", "", ""
+def business_process(invoice) -> str:
+    """BT-23 as the reform reads it (BR-FR-08): `S1`, `B2`, `M1`…"""
+    prefix = PROCESS_PREFIXES.get(invoice.operation_category, "S")
+    return f"{prefix}{2 if cadre_code(invoice.cadre) in ALREADY_PAID_CADRES else 1}"
+
+
+def exemption(category: str, reason_code: str) -> tuple[str, str]:
+    """(BT-120 text, BT-121 VATEX code) of a VAT category; empty for S and Z."""
+    if category == "E":
+        return EXEMPTION_TEXTS.get(reason_code, "Exonération de TVA"), reason_code
+    code, text = CATEGORY_REASONS.get(category, ("", ""))
+    return text, code
+
+
+def siren_of(structure) -> str:
+    """The SIREN of a French structure identified by its SIRET, else empty."""
+    identifier = (structure.identifier or "").strip()
+    if structure.identifier_type == "SIRET" and len(identifier) == 14 and identifier.isdigit():
+        return identifier[:9]
+    return ""
 
 
 class _Builder:
@@ -155,9 +181,8 @@ class _Builder:
         invoice = self.invoice
         root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
         context = self.sub(root, "rsm:ExchangedDocumentContext")
-        if cadre_code(invoice.cadre):
-            business = self.sub(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
-            self.sub(business, "ram:ID", cadre_code(invoice.cadre))
+        business = self.sub(context, "ram:BusinessProcessSpecifiedDocumentContextParameter")
+        self.sub(business, "ram:ID", business_process(invoice))
         guideline = self.sub(context, "ram:GuidelineSpecifiedDocumentContextParameter")
         self.sub(guideline, "ram:ID", PROFILE_EN16931)
 
@@ -172,11 +197,12 @@ class _Builder:
                 self.sub(note, "ram:SubjectCode", subject)
 
         transaction = self.sub(root, "rsm:SupplyChainTradeTransaction")
-        self.vat_rows = {}
-        for line in invoice.lines.all():
+        lines = list(invoice.lines.all())
+        self.categories = {line.vat_category for line in lines}
+        for line in lines:
             self.line(transaction, line)
         self.agreement(transaction)
-        self.sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+        self.delivery(transaction)
         self.settlement(transaction)
         return root
 
@@ -195,19 +221,23 @@ class _Builder:
                     + " (déduite du net à payer, portée en montant déjà payé).",
                 )
             )
-        if invoice.invoice_type == "FACTURE":
-            notes += [("PMD", PENALTIES_NOTE), ("PMT", RECOVERY_NOTE), ("AAB", NO_DISCOUNT_NOTE)]
+        if cadre_code(invoice.cadre):
+            notes.append(("", f"Cadre de facturation Chorus Pro : {cadre_code(invoice.cadre)}"))
+        # BR-FR-05: every invoice, credit notes included, carries these three mentions.
+        notes += [("PMD", PENALTIES_NOTE), ("PMT", RECOVERY_NOTE), ("AAB", NO_DISCOUNT_NOTE)]
         return notes
 
-    def party(self, parent, tag, structure, *, vat_number_allowed=True):
+    def party(self, parent, tag, structure, *, vat_number=""):
         party = self.sub(parent, tag)
-        self.sub(party, "ram:Name", structure.raison_sociale)
         identifier = (structure.identifier or "").strip()
+        siren = siren_of(structure)
+        if siren:
+            self.sub(party, "ram:GlobalID", identifier, schemeID="0009")
+        self.sub(party, "ram:Name", structure.raison_sociale)
         if identifier:
             organization = self.sub(party, "ram:SpecifiedLegalOrganization")
-            scheme = {"SIRET": "0009"}.get(structure.identifier_type)
-            if scheme:
-                self.sub(organization, "ram:ID", identifier, schemeID=scheme)
+            if siren:
+                self.sub(organization, "ram:ID", siren, schemeID="0002")
             else:
                 self.sub(organization, "ram:ID", identifier)
             self.sub(organization, "ram:TradingBusinessName", structure.libelle or structure.raison_sociale)
@@ -224,12 +254,12 @@ class _Builder:
         if structure.ville:
             self.sub(address, "ram:CityName", structure.ville)
         self.sub(address, "ram:CountryID", (structure.pays or "FR").upper())
-        if identifier and structure.identifier_type == "SIRET":
+        if siren:
             uri = self.sub(party, "ram:URIUniversalCommunication")
             self.sub(uri, "ram:URIID", identifier, schemeID="0009")
-        if vat_number_allowed and structure.numero_tva:
+        if vat_number:
             registration = self.sub(party, "ram:SpecifiedTaxRegistration")
-            self.sub(registration, "ram:ID", structure.numero_tva.replace(" ", ""), schemeID="VA")
+            self.sub(registration, "ram:ID", vat_number.replace(" ", ""), schemeID="VA")
         return party
 
     def agreement(self, transaction):
@@ -237,14 +267,20 @@ class _Builder:
         agreement = self.sub(transaction, "ram:ApplicableHeaderTradeAgreement")
         if invoice.recipient_service_id:
             self.sub(agreement, "ram:BuyerReference", invoice.recipient_service.code)
-        # BR-O-02: an invoice "not subject to VAT" carries no seller VAT identifier.
+        # BR-O-02/03: an invoice "not subject to VAT" carries no VAT identifier.
+        out_of_scope = self.categories == {"O"}
         self.party(
             agreement,
             "ram:SellerTradeParty",
             invoice.supplier,
-            vat_number_allowed=invoice.vat_type != "SANS_TVA",
+            vat_number="" if out_of_scope else invoice.supplier.numero_tva,
         )
-        self.party(agreement, "ram:BuyerTradeParty", invoice.recipient)
+        self.party(
+            agreement,
+            "ram:BuyerTradeParty",
+            invoice.recipient,
+            vat_number="" if out_of_scope else buyer_vat_number(invoice),
+        )
         if invoice.numero_engagement.strip():
             order = self.sub(agreement, "ram:BuyerOrderReferencedDocument")
             self.sub(order, "ram:IssuerAssignedID", invoice.numero_engagement.strip())
@@ -253,7 +289,6 @@ class _Builder:
             self.sub(contract, "ram:IssuerAssignedID", invoice.contract_number.strip())
 
     def line(self, transaction, line):
-        invoice = self.invoice
         item = self.sub(transaction, "ram:IncludedSupplyChainTradeLineItem")
         document = self.sub(item, "ram:AssociatedDocumentLineDocument")
         self.sub(document, "ram:LineID", str(line.position))
@@ -267,13 +302,11 @@ class _Builder:
         delivery = self.sub(item, "ram:SpecifiedLineTradeDelivery")
         self.sub(delivery, "ram:BilledQuantity", decimal_text(line.quantity), unitCode=unit_code(line.unit))
         settlement = self.sub(item, "ram:SpecifiedLineTradeSettlement")
-        rate = Decimal(line.vat_rate or 0)
-        category, _text, _code = vat_category(invoice, rate)
         tax = self.sub(settlement, "ram:ApplicableTradeTax")
         self.sub(tax, "ram:TypeCode", "VAT")
-        self.sub(tax, "ram:CategoryCode", category)
-        if category != "O":
-            self.sub(tax, "ram:RateApplicablePercent", decimal_text(rate))
+        self.sub(tax, "ram:CategoryCode", line.vat_category)
+        if line.vat_category != "O":
+            self.sub(tax, "ram:RateApplicablePercent", decimal_text(line.vat_rate))
         if line.discount:
             allowance = self.sub(settlement, "ram:SpecifiedTradeAllowanceCharge")
             indicator = self.sub(allowance, "ram:ChargeIndicator")
@@ -283,33 +316,49 @@ class _Builder:
             self.sub(allowance, "ram:Reason", "Remise")
         summation = self.sub(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
         self.sub(summation, "ram:LineTotalAmount", amount(line.amount_ht))
-        key = (category, rate if category != "O" else None)
-        self.vat_rows[key] = self.vat_rows.get(key, ZERO) + Decimal(line.amount_ht)
+
+    def delivery(self, transaction):
+        """BG-13: where and when the goods or services are delivered, when the invoice says it."""
+        invoice = self.invoice
+        delivery = self.sub(transaction, "ram:ApplicableHeaderTradeDelivery")
+        if invoice.delivery_country or invoice.delivery_address.strip():
+            party = self.sub(delivery, "ram:ShipToTradeParty")
+            if invoice.recipient_id:
+                self.sub(party, "ram:Name", invoice.recipient.raison_sociale)
+            address = self.sub(party, "ram:PostalTradeAddress")
+            if invoice.delivery_postcode.strip():
+                self.sub(address, "ram:PostcodeCode", invoice.delivery_postcode.strip())
+            if invoice.delivery_address.strip():
+                self.sub(address, "ram:LineOne", invoice.delivery_address.strip())
+            if invoice.delivery_city.strip():
+                self.sub(address, "ram:CityName", invoice.delivery_city.strip())
+            self.sub(address, "ram:CountryID", (invoice.delivery_country or "FR").upper())
+        if invoice.delivery_date:
+            event = self.sub(delivery, "ram:ActualDeliverySupplyChainEvent")
+            self.date(event, "ram:OccurrenceDateTime", invoice.delivery_date)
 
     def settlement(self, transaction):
         invoice = self.invoice
         settlement = self.sub(transaction, "ram:ApplicableHeaderTradeSettlement")
+        if self.currency != "EUR":
+            self.sub(settlement, "ram:TaxCurrencyCode", "EUR")  # BR-FR-CO-12: VAT accounted in EUR
         self.sub(settlement, "ram:InvoiceCurrencyCode", self.currency)
         self.payment_means(settlement)
-        vat_by_rate = {Decimal(row.rate): Decimal(row.vat) for row in invoice.vat_lines.all()}
-        for (category, rate), base in sorted(
-            self.vat_rows.items(), key=lambda item: (item[0][1] is None, -(item[0][1] or 0))
-        ):
-            _category, text, code = vat_category(invoice, rate or ZERO)
+        for row in invoice.vat_lines.all():
+            text, code = exemption(row.category, invoice.exemption_reason)
             tax = self.sub(settlement, "ram:ApplicableTradeTax")
-            vat = vat_by_rate.get(rate, ZERO) if category in ("S",) else ZERO
-            self.sub(tax, "ram:CalculatedAmount", amount(vat))
+            self.sub(tax, "ram:CalculatedAmount", amount(row.vat))
             self.sub(tax, "ram:TypeCode", "VAT")
             if text:
                 self.sub(tax, "ram:ExemptionReason", text)
-            self.sub(tax, "ram:BasisAmount", amount(base))
-            self.sub(tax, "ram:CategoryCode", category)
+            self.sub(tax, "ram:BasisAmount", amount(row.base))
+            self.sub(tax, "ram:CategoryCode", row.category)
             if code:
                 self.sub(tax, "ram:ExemptionReasonCode", code)
-            if invoice.vat_type in VAT_DUE_DATE_CODES and category == "S":
+            if invoice.vat_type in VAT_DUE_DATE_CODES and row.category == "S":
                 self.sub(tax, "ram:DueDateTypeCode", VAT_DUE_DATE_CODES[invoice.vat_type])
-            if category != "O":
-                self.sub(tax, "ram:RateApplicablePercent", decimal_text(rate))
+            if row.category != "O":
+                self.sub(tax, "ram:RateApplicablePercent", decimal_text(row.rate))
         if invoice.amount_due > 0 or invoice.due_date:
             terms = self.sub(settlement, "ram:SpecifiedTradePaymentTerms")
             description = (
@@ -324,6 +373,10 @@ class _Builder:
         if invoice.invoice_type == "AVOIR" and invoice.origin_invoice_number:
             reference = self.sub(settlement, "ram:InvoiceReferencedDocument")
             self.sub(reference, "ram:IssuerAssignedID", invoice.origin_invoice_number)
+            if invoice.origin_invoice_date:  # BT-26, which BR-FR-CO-05 requires
+                issued = self.sub(reference, "ram:FormattedIssueDateTime")
+                issue_date = invoice.origin_invoice_date.strftime("%Y%m%d")
+                self.sub(issued, "qdt:DateTimeString", issue_date, format="102")
 
     def payment_means(self, settlement):
         invoice = self.invoice
@@ -355,10 +408,19 @@ class _Builder:
         self.sub(summation, "ram:LineTotalAmount", amount(line_total))
         self.sub(summation, "ram:TaxBasisTotalAmount", amount(invoice.total_ht))
         self.sub(summation, "ram:TaxTotalAmount", amount(tax_total), currencyID=self.currency)
+        if self.currency != "EUR":
+            self.sub(summation, "ram:TaxTotalAmount", amount(invoice.tax_total_eur), currencyID="EUR")
         self.sub(summation, "ram:GrandTotalAmount", amount(grand_total))
         if due != grand_total:
             self.sub(summation, "ram:TotalPrepaidAmount", amount(grand_total - due))
         self.sub(summation, "ram:DuePayableAmount", amount(due))
+
+
+def buyer_vat_number(invoice) -> str:
+    """BT-48: the number typed on the invoice, else the recipient's."""
+    if invoice.buyer_vat_number.strip():
+        return invoice.buyer_vat_number.strip()
+    return invoice.recipient.numero_tva if invoice.recipient_id else ""
 
 
 def build_cii_tree(invoice) -> etree._Element:

@@ -259,6 +259,14 @@ def _date(value) -> datetime.date | None:
         return None
 
 
+def _party_identifier(*candidates: str | None) -> str | None:
+    """The party's SIRET when one of its identifiers is one (the French reform puts the SIREN in
+    the legal identifier and the SIRET in the global one), else its first identifier."""
+    given = [value.strip() for value in candidates if value and value.strip()]
+    siret = next((value for value in given if len(value) == 14 and value.isdigit()), None)
+    return siret or next(iter(given), None)
+
+
 def read(root, syntax: str) -> tuple[dict, list, list]:
     """(fields, lines, VAT breakdown) of a CII or UBL invoice."""
     namespaces, table = (CII, CII_FIELDS) if syntax == "cii" else (UBL, UBL_FIELDS)
@@ -282,10 +290,14 @@ def read(root, syntax: str) -> tuple[dict, list, list]:
         "note": raw["note"],
         "cadre": raw["cadre"],
         "supplier_name": raw["supplier_name"],
-        "supplier_identifier": raw["supplier_legal_id"] or raw["supplier_id"] or raw["supplier_local_id"],
+        "supplier_identifier": _party_identifier(
+            raw["supplier_legal_id"], raw["supplier_id"], raw["supplier_local_id"]
+        ),
         "supplier_vat_number": (raw["supplier_vat_number"] or "").replace(" ", "") or None,
         "recipient_name": raw["recipient_name"],
-        "recipient_identifier": raw["recipient_legal_id"] or raw["recipient_id"] or raw["recipient_local_id"],
+        "recipient_identifier": _party_identifier(
+            raw["recipient_legal_id"], raw["recipient_id"], raw["recipient_local_id"]
+        ),
         "payment_means_code": raw["payment_means_code"],
         "iban": (raw["iban"] or "").replace(" ", "").upper() or None,
         "bic": raw["bic"],

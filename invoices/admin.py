@@ -10,21 +10,13 @@ from invoices.models import (
     InvoiceUserAction,
     InvoiceVatLine,
 )
+from invoices.services.drafts import LINE_FIELDS
 
 
 class InvoiceLineInline(ReadOnlyTabularInline):
     model = InvoiceLine
     show_change_link = False
-    fields = (
-        "position",
-        "reference",
-        "designation",
-        "quantity",
-        "unit",
-        "unit_price",
-        "discount",
-        "vat_rate",
-    )
+    fields = ("position", *LINE_FIELDS)
 
 
 class InvoiceVatLineInline(ReadOnlyTabularInline):

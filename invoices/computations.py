@@ -12,28 +12,48 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# EN 16931 VAT categories (UNTDID 5305) that charge VAT at the line's rate; the others charge none.
+TAXED_CATEGORIES = frozenset({"S"})
+
+
+def default_category(rate: Decimal) -> str:
+    """A line given a rate only: standard rate, or zero rate at 0 %."""
+    return "S" if rate else "Z"
+
+
 @dataclass(frozen=True)
 class LineInput:
     quantity: Decimal
     unit_price: Decimal
     discount: Decimal
     vat_rate: Decimal  # percent, e.g. Decimal("20")
+    vat_category: str = ""  # S, Z, E, AE, K, G, O; empty: from the rate
 
     @classmethod
     def of(cls, line: dict) -> "LineInput":
-        """From a line as the services take it (quantity, unit_price, vat_rate, optional discount)."""
+        """From a line as the services take it (quantity, unit_price, vat_rate, optional discount
+        and vat_category)."""
+        rate = Decimal(line["vat_rate"])
         return cls(
             quantity=Decimal(line["quantity"]),
             unit_price=Decimal(line["unit_price"]),
             discount=Decimal(line.get("discount") or 0),
-            vat_rate=Decimal(line["vat_rate"]),
+            vat_rate=rate,
+            vat_category=line.get("vat_category") or default_category(rate),
         )
+
+    @property
+    def category(self) -> str:
+        return self.vat_category or default_category(self.vat_rate)
 
 
 @dataclass
 class Totals:
     line_amounts: list = field(default_factory=list)  # HT after discount per line
-    vat_summary: "OrderedDict[Decimal, tuple[Decimal, Decimal]]" = field(default_factory=OrderedDict)
+    # (category, rate) → (base, VAT), highest rate first.
+    vat_summary: "OrderedDict[tuple[str, Decimal], tuple[Decimal, Decimal]]" = field(
+        default_factory=OrderedDict
+    )
     total_ht: Decimal = ZERO
     total_vat: Decimal = ZERO
     total_ttc_before_discount: Decimal = ZERO
@@ -56,19 +76,20 @@ def amount_due_override(typed: Decimal | None, *, already_paid: bool) -> Decimal
 
 
 def compute(lines, *, global_discount: Decimal = ZERO, amount_due: Decimal | None = None) -> Totals:
-    """VAT is computed per rate on the rate's base and rounded half-up once per rate
-    (EN 16931 BR-CO-17), never per line."""
+    """VAT is computed per VAT category and rate on its base and rounded half-up once per
+    category and rate (EN 16931 BR-CO-17), never per line; only category S charges VAT."""
     totals = Totals(global_discount=cents(global_discount))
-    bases: OrderedDict[Decimal, Decimal] = OrderedDict()
+    bases: OrderedDict[tuple[str, Decimal], Decimal] = OrderedDict()
     for line in lines:
         amount = line_amount(line)
         totals.line_amounts.append(amount)
-        rate = line.vat_rate.normalize() if line.vat_rate else ZERO
-        bases[rate] = bases.get(rate, ZERO) + amount
-    for rate in sorted(bases, reverse=True):
-        base = cents(bases[rate])
+        category = line.category
+        rate = line.vat_rate.normalize() if line.vat_rate and category in TAXED_CATEGORIES else ZERO
+        bases[(category, rate)] = bases.get((category, rate), ZERO) + amount
+    for category, rate in sorted(bases, key=lambda key: (-key[1], key[0])):
+        base = cents(bases[(category, rate)])
         vat = cents(base * rate / Decimal(100))
-        totals.vat_summary[rate] = (base, vat)
+        totals.vat_summary[(category, rate)] = (base, vat)
         totals.total_ht += base
         totals.total_vat += vat
     totals.total_ttc_before_discount = totals.total_ht + totals.total_vat

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from einvoice.cii import build_cii_xml, cadre_code
+from einvoice.cii import build_cii_xml, business_process, buyer_vat_number, cadre_code, exemption
 from einvoice.facturx_pdf import embed_cii
-from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
+from invoices.enums import InvoiceType, OperationCategory, PaymentMode, VatCategory, VatType
 
 FONT_FILES = {
     "regular": "dsfr/dist/fonts/Marianne-Regular.woff2",
@@ -114,13 +114,15 @@ def _address_lines(structure) -> list[str]:
 
 def invoice_context(invoice) -> dict:
     is_credit_note = invoice.invoice_type == InvoiceType.CREDIT_NOTE
-    exemption_label = ""
-    if invoice.vat_type == VatType.EXEMPT and invoice.exemption_reason:
-        exemption_label = (
-            ExemptionReason(invoice.exemption_reason).label
-            if invoice.exemption_reason in ExemptionReason.values
-            else invoice.exemption_reason
-        )
+    vat_lines = list(invoice.vat_lines.all())
+    # The legal mention of each VAT category without VAT, once, as the XML states it (BT-120).
+    mentions = []
+    for row in vat_lines:
+        row.label = _french(row.get_category_display)
+        text, _code = exemption(row.category, invoice.exemption_reason)
+        if text and text not in mentions:
+            mentions.append(text)
+    categories = {row.category for row in vat_lines}
     bank_account = invoice.bank_account if invoice.bank_account_id else None
     return {
         "invoice": invoice,
@@ -131,12 +133,21 @@ def invoice_context(invoice) -> dict:
         "recipient": invoice.recipient,
         "recipient_address": _address_lines(invoice.recipient),
         "lines": list(invoice.lines.all()),
-        "vat_lines": list(invoice.vat_lines.all()),
-        "vat_applies": invoice.vat_type in (VatType.ON_DEBITS, VatType.ON_RECEIPTS),
-        "vat_on_debits": invoice.vat_type == VatType.ON_DEBITS,
-        "exemption_label": exemption_label,
-        "is_293b": invoice.vat_type == VatType.EXEMPT
-        and invoice.exemption_reason == ExemptionReason.ART_293B,
+        "vat_lines": vat_lines,
+        "vat_mentions": mentions,
+        "vat_due_mention": _vat_due_mention(invoice, categories),
+        "operation_category_label": _french(OperationCategory(invoice.operation_category).label),
+        "business_process": business_process(invoice),
+        "buyer_vat_number": buyer_vat_number(invoice),
+        "delivery_address": [
+            part
+            for part in (
+                invoice.delivery_address,
+                " ".join(p for p in (invoice.delivery_postcode, invoice.delivery_city) if p),
+                invoice.delivery_country,
+            )
+            if part
+        ],
         "payment_mode_label": PaymentMode(invoice.payment_mode).label if invoice.payment_mode else "",
         "bank_account": bank_account,
         "cadre_code": cadre_code(invoice.cadre),
@@ -145,6 +156,23 @@ def invoice_context(invoice) -> dict:
         if invoice.amount_due < invoice.total_ttc
         else 0,
     }
+
+
+def _vat_due_mention(invoice, categories) -> str:
+    """When the VAT of services is due: on receipts, unless the supplier opted for debits (a
+    mandatory mention of the 2026 reform); the VAT of goods is due on delivery."""
+    if VatCategory.STANDARD not in categories or invoice.operation_category == OperationCategory.GOODS:
+        return ""
+    if invoice.vat_type == VatType.ON_DEBITS:
+        return "Option pour le paiement de la TVA d'après les débits."
+    return "TVA exigible lors de l'encaissement."
+
+
+def _french(label) -> str:
+    """A choice label (or a callable giving one) as the document prints it: in French, whatever
+    language the user reads."""
+    with translation.override("fr"):
+        return str(label() if callable(label) else label)
 
 
 def render_invoice_pdf(invoice) -> bytes:

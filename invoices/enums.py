@@ -134,12 +134,39 @@ class DepositMode(models.TextChoices):
     STRUCTURED = "DEPOT_XML", _("Dépôt XML / Factur-X")
 
 
+class OperationCategory(models.TextChoices):
+    """Catégorie de l'opération, a mandatory mention of the 2026 reform; with the cadre it gives
+    the reform's business process (BT-23: B = goods, S = services, M = both)."""
+
+    GOODS = "BIENS", _("Livraison de biens")
+    SERVICES = "SERVICES", _("Prestation de services")
+    MIXED = "MIXTE", _("Biens et services")
+
+
+class VatCategory(models.TextChoices):
+    """EN 16931 VAT category (BT-151, UNTDID 5305) of a line."""
+
+    STANDARD = "S", _("Taux normal ou réduit")
+    ZERO = "Z", _("Taux zéro")
+    EXEMPT = "E", _("Exonérée")
+    REVERSE_CHARGE = "AE", _("Autoliquidation")
+    INTRA_EU = "K", _("Livraison intracommunautaire")
+    EXPORT = "G", _("Exportation hors de l'Union européenne")
+    OUT_OF_SCOPE = "O", _("Hors du champ de la TVA")
+
+
 class ExemptionReason(models.TextChoices):
-    ART_261 = "ART_261_CGI", _("Exonération art. 261 CGI")
-    ART_293B = "ART_293_B_CGI", _("TVA non applicable, art. 293 B du CGI")
-    REVERSE_CHARGE = "AUTOLIQUIDATION", _("Autoliquidation")
-    INTRA_EU = "ART_262_TER_CGI", _("Livraison intracommunautaire (art. 262 ter I CGI)")
-    EXPORT = "ART_262_CGI", _("Exportation (art. 262 I CGI)")
+    """Motif d'exonération of the lines in category E: the VATEX code (BT-121); the legal mention the
+    documents print is einvoice.cii.EXEMPTION_TEXTS."""
+
+    ART_293B = "VATEX-FR-FRANCHISE", _("TVA non applicable, art. 293 B du CGI")
+    ART_261_2 = "VATEX-FR-CGI261-2", _("Exonération, art. 261-2 du CGI")
+    ART_261_4 = "VATEX-FR-CGI261-4", _("Exonération, art. 261-4 du CGI")
+    ART_261_5 = "VATEX-FR-CGI261-5", _("Exonération, art. 261-5 du CGI")
+    ART_261_7 = "VATEX-FR-CGI261-7", _("Exonération, art. 261-7 du CGI")
+    ART_261_C = "VATEX-FR-CGI261C-1", _("Exonération, art. 261 C-1° du CGI")
+    ART_261_D = "VATEX-FR-CGI261D-1", _("Exonération, art. 261 D-1° du CGI")
+    ART_132 = "VATEX-EU-132", _("Exonération, art. 132 de la directive 2006/112/CE")
 
 
 # French VAT rates (percent) offered on lines.

@@ -9,10 +9,13 @@ from invoices.enums import (
     AttachmentKind,
     Cadre,
     DepositMode,
+    ExemptionReason,
     InvoiceAction,
     InvoiceStatus,
     InvoiceType,
+    OperationCategory,
     PaymentMode,
+    VatCategory,
     VatType,
 )
 from structures.models import BankAccount, Structure, StructureService
@@ -92,13 +95,31 @@ class Invoice(models.Model):
     )
     number = models.CharField(_("numéro de facture"), max_length=20)
     origin_invoice_number = models.CharField(_("numéro de la facture d'origine"), max_length=20, blank=True)
+    origin_invoice_date = models.DateField(_("date de la facture d'origine"), null=True, blank=True)
     invoice_date = models.DateField(_("date de facture"), null=True, blank=True)
     due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     vat_type = models.CharField(
         _("type de TVA"), max_length=25, choices=VatType.choices, default=VatType.ON_DEBITS
     )
-    exemption_reason = models.CharField(_("motif d'exonération"), max_length=40, blank=True)
+    exemption_reason = models.CharField(
+        _("motif d'exonération"), max_length=40, choices=ExemptionReason.choices, blank=True
+    )
+    # Mandatory mentions of the 2026 reform, and what the VAT categories of the lines require.
+    operation_category = models.CharField(
+        _("catégorie de l'opération"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        default=OperationCategory.SERVICES,
+    )
+    buyer_vat_number = models.CharField(_("numéro de TVA du destinataire"), max_length=20, blank=True)
+    delivery_date = models.DateField(_("date de livraison"), null=True, blank=True)
+    delivery_address = models.CharField(_("adresse de livraison"), max_length=255, blank=True)
+    delivery_postcode = models.CharField(_("code postal de livraison"), max_length=10, blank=True)
+    delivery_city = models.CharField(_("ville de livraison"), max_length=100, blank=True)
+    delivery_country = models.CharField(_("pays de livraison"), max_length=2, blank=True)
+    # BT-111: the VAT total in euros of an invoice in another currency (BR-FR-CO-12).
+    tax_total_eur = models.DecimalField(_("montant de la TVA en euros"), null=True, blank=True, **AMOUNT)
     payment_mode = models.CharField(
         _("mode de règlement"), max_length=15, choices=PaymentMode.choices, blank=True
     )
@@ -212,6 +233,9 @@ class InvoiceLine(models.Model):
     unit = models.CharField(_("unité"), max_length=30, blank=True)
     unit_price = models.DecimalField(_("prix unitaire HT"), max_digits=19, decimal_places=6)
     discount = models.DecimalField(_("remise HT"), max_digits=19, decimal_places=2, default=0)
+    vat_category = models.CharField(
+        _("catégorie de TVA"), max_length=2, choices=VatCategory.choices, default=VatCategory.STANDARD
+    )
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2)
     amount_ht = models.DecimalField(_("montant HT après remise"), **AMOUNT)
 
@@ -225,9 +249,12 @@ class InvoiceLine(models.Model):
 
 
 class InvoiceVatLine(models.Model):
-    """Récapitulatif TVA: one row per rate, computed from the lines."""
+    """Récapitulatif TVA: one row per VAT category and rate, computed from the lines."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
+    category = models.CharField(
+        _("catégorie de TVA"), max_length=2, choices=VatCategory.choices, default=VatCategory.STANDARD
+    )
     rate = models.DecimalField(_("taux"), max_digits=5, decimal_places=2)
     base = models.DecimalField(_("base HT"), **AMOUNT)
     vat = models.DecimalField(_("montant de TVA"), **AMOUNT)
@@ -235,10 +262,10 @@ class InvoiceVatLine(models.Model):
     class Meta:
         verbose_name = _("récapitulatif de TVA")
         verbose_name_plural = _("récapitulatifs de TVA")
-        ordering = ["-rate"]
+        ordering = ["-rate", "category"]
 
     def __str__(self):
-        return f"{self.rate} %"
+        return f"{self.category} {self.rate} %"
 
 
 def attachment_path(instance, filename):

@@ -197,6 +197,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
                 quantity=given.quantity,
                 unit_price=given.unit_price,
                 discount=given.discount,
+                vat_category=given.category,
                 vat_rate=given.vat_rate,
                 amount_ht=amount,
             )
@@ -205,8 +206,8 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
             )
         )
         InvoiceVatLine.objects.bulk_create(
-            InvoiceVatLine(invoice=obj, rate=rate, base=base, vat=vat)
-            for rate, (base, vat) in totals.vat_summary.items()
+            InvoiceVatLine(invoice=obj, category=category, rate=rate, base=base, vat=vat)
+            for (category, rate), (base, vat) in totals.vat_summary.items()
         )
         obj.total_ht, obj.total_vat = totals.total_ht, totals.total_vat
         obj.total_ttc_before_discount = totals.total_ttc_before_discount

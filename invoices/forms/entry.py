@@ -1,11 +1,13 @@
 """Saisir facture: the header form, its lines and attachments (input shape only; the rules of
 sending are in services.submission_errors)."""
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from stdnum.eu import vat
 
 from annuaire import selectors as annuaire_selectors
 from choruspro.forms import PortalForm
@@ -15,7 +17,9 @@ from invoices.enums import (
     Cadre,
     ExemptionReason,
     InvoiceType,
+    OperationCategory,
     PaymentMode,
+    VatCategory,
     VatType,
 )
 from invoices.forms.fields import DateInput, FrenchDecimalField, MultipleFileField, compact_identifier
@@ -34,7 +38,45 @@ def _rate_label(rate: Decimal) -> str:
     return f"{rate.normalize():f} %".replace(".", ",")
 
 
-VAT_RATE_CHOICES = [(str(rate), _rate_label(rate)) for rate in VAT_RATES]
+# A line's VAT: a rate (category S, or Z at 0 %) or a category without VAT (E, AE, K, G, O).
+CATEGORIES_WITHOUT_RATE = [
+    VatCategory.EXEMPT,
+    VatCategory.REVERSE_CHARGE,
+    VatCategory.INTRA_EU,
+    VatCategory.EXPORT,
+    VatCategory.OUT_OF_SCOPE,
+]
+VAT_RATE_CHOICES = [(str(rate), _rate_label(rate)) for rate in VAT_RATES] + [
+    (category.value, category.label) for category in CATEGORIES_WITHOUT_RATE
+]
+
+
+def line_vat_choice(category: str, rate) -> str:
+    """The value of a line's VAT select for a stored category and rate."""
+    if category in CATEGORIES_WITHOUT_RATE:
+        return category
+    return str(Decimal(rate or 0).normalize())
+
+
+def vat_of_choice(value) -> tuple[str, Decimal]:
+    """(category, rate) of a value of the VAT select (the inverse of line_vat_choice); an empty
+    category means the one of the rate (S, or Z at 0 %)."""
+    value = str(value or "0")
+    if value in CATEGORIES_WITHOUT_RATE:
+        return value, Decimal(0)
+    return "", Decimal(value)
+
+
+def _other_rate(value) -> Decimal | None:
+    """A standard rate outside the French list (a deposited file's 19 %, 7 %…), if `value` is one
+    EN 16931 allows (more than 0, less than 100, two decimals at most)."""
+    try:
+        rate = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    if not rate.is_finite() or not 0 < rate < 100 or rate != rate.quantize(Decimal("0.01")):
+        return None
+    return rate
 
 
 def find_recipient(identifier: str) -> Structure | None:
@@ -150,6 +192,12 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
         validators=[NUMBER_VALIDATOR],
         help_text=_("Pour un avoir seulement."),
     )
+    origin_invoice_date = forms.DateField(
+        label=_("Date de la facture d'origine"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Pour un avoir seulement."),
+    )
     invoice_date = forms.DateField(label=_("Date de facture"), required=False, widget=DateInput)
     due_date = forms.DateField(label=_("Date d'échéance"), required=False, widget=DateInput)
     currency = forms.ChoiceField(label=_("Devise"), choices=CURRENCIES, initial="EUR")
@@ -157,7 +205,40 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
         label=_("Type de TVA"), choices=VatType.choices, initial=VatType.ON_DEBITS, widget=forms.RadioSelect
     )
     exemption_reason = forms.ChoiceField(
-        label=_("Motif d'exonération"), choices=BLANK + ExemptionReason.choices, required=False
+        label=_("Motif d'exonération"),
+        choices=BLANK + ExemptionReason.choices,
+        required=False,
+        help_text=_("Pour les lignes « Exonérée » : la mention légale portée sur la facture."),
+    )
+    tax_total_eur = FrenchDecimalField(
+        label=_("Montant de la TVA en euros"),
+        max_digits=17,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Obligatoire pour une facture dans une autre devise que l'euro."),
+    )
+    operation_category = forms.ChoiceField(
+        label=_("Catégorie de l'opération"),
+        choices=OperationCategory.choices,
+        initial=OperationCategory.SERVICES,
+        widget=forms.RadioSelect,
+    )
+    buyer_vat_number = forms.CharField(
+        label=_("Numéro de TVA intracommunautaire du destinataire"),
+        max_length=20,
+        required=False,
+        help_text=_("Obligatoire pour l'autoliquidation et la livraison intracommunautaire."),
+    )
+    delivery_date = forms.DateField(label=_("Date de livraison"), required=False, widget=DateInput)
+    delivery_address = forms.CharField(label=_("Adresse de livraison"), max_length=255, required=False)
+    delivery_postcode = forms.CharField(label=_("Code postal de livraison"), max_length=10, required=False)
+    delivery_city = forms.CharField(label=_("Ville de livraison"), max_length=100, required=False)
+    delivery_country = forms.CharField(
+        label=_("Pays de livraison"),
+        max_length=2,
+        required=False,
+        help_text=_("Code pays ISO à deux lettres, par exemple DE."),
     )
     payment_mode = forms.ChoiceField(
         label=_("Mode de règlement"), choices=BLANK + PaymentMode.choices, required=False
@@ -199,6 +280,21 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
         self.fields["bank_account"].queryset = supplier.bank_accounts.filter(status=BankAccountStatus.VALID)
         self.setup_recipient()
 
+    def clean_buyer_vat_number(self):
+        number = self.cleaned_data["buyer_vat_number"]
+        if not number.strip():
+            return ""
+        compact = vat.compact(number)
+        if not vat.is_valid(compact):
+            raise forms.ValidationError(_("Ce numéro de TVA intracommunautaire n'est pas valide."))
+        return compact
+
+    def clean_delivery_country(self):
+        country = self.cleaned_data["delivery_country"].strip().upper()
+        if country and not re.fullmatch(r"[A-Z]{2}", country):
+            raise forms.ValidationError(_("Saisissez un code pays de deux lettres, par exemple FR."))
+        return country
+
     def service_data(self) -> dict:
         """The header as services.save_draft takes it."""
         data = self.cleaned_data
@@ -214,11 +310,20 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
             "invoice_type": data["invoice_type"],
             "number": data["number"],
             "origin_invoice_number": data["origin_invoice_number"],
+            "origin_invoice_date": data["origin_invoice_date"],
             "invoice_date": data["invoice_date"],
             "due_date": data["due_date"],
             "currency": data["currency"],
             "vat_type": data["vat_type"],
             "exemption_reason": data["exemption_reason"],
+            "tax_total_eur": data["tax_total_eur"],
+            "operation_category": data["operation_category"],
+            "buyer_vat_number": data["buyer_vat_number"],
+            "delivery_date": data["delivery_date"],
+            "delivery_address": data["delivery_address"].strip(),
+            "delivery_postcode": data["delivery_postcode"].strip(),
+            "delivery_city": data["delivery_city"].strip(),
+            "delivery_country": data["delivery_country"],
             "payment_mode": data["payment_mode"],
             "contract_number": data["contract_number"].strip(),
             "numero_engagement": data["numero_engagement"].strip(),
@@ -246,6 +351,7 @@ FORM_FIELDS = {
     "bank_account_id": ("bank_account", "iban"),
     "amount_due": ("amount_due", "amount_due"),
     "vat_type": ("vat_type", None),
+    "operation_category": ("operation_category", "cadre"),
 }
 
 
@@ -262,11 +368,20 @@ def initial_from(invoice) -> dict:
         "invoice_type": invoice.invoice_type,
         "number": "" if invoice.number.startswith("BROUILLON-") else invoice.number,
         "origin_invoice_number": invoice.origin_invoice_number,
+        "origin_invoice_date": invoice.origin_invoice_date,
         "invoice_date": invoice.invoice_date,
         "due_date": invoice.due_date,
         "currency": invoice.currency,
         "vat_type": invoice.vat_type,
         "exemption_reason": invoice.exemption_reason,
+        "tax_total_eur": invoice.tax_total_eur,
+        "operation_category": invoice.operation_category,
+        "buyer_vat_number": invoice.buyer_vat_number,
+        "delivery_date": invoice.delivery_date,
+        "delivery_address": invoice.delivery_address,
+        "delivery_postcode": invoice.delivery_postcode,
+        "delivery_city": invoice.delivery_city,
+        "delivery_country": invoice.delivery_country,
         "payment_mode": invoice.payment_mode,
         "contract_number": invoice.contract_number,
         "numero_engagement": invoice.numero_engagement,
@@ -284,10 +399,21 @@ class LineForm(PortalForm):
     unit = forms.CharField(label=_("Unité"), max_length=30, required=False)
     unit_price = FrenchDecimalField(label=_("Prix unitaire HT"), max_digits=19, decimal_places=6)
     discount = FrenchDecimalField(label=_("Remise HT"), max_digits=17, decimal_places=2, required=False)
-    vat_rate = forms.ChoiceField(label=_("Taux de TVA"), choices=VAT_RATE_CHOICES, initial="20")
+    vat_rate = forms.ChoiceField(label=_("TVA (taux ou catégorie)"), choices=VAT_RATE_CHOICES, initial="20")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rate a line already has stays on offer, so that a deposited file's rate is shown
+        # and kept as it is (EN 16931 allows any standard rate).
+        name = "vat_rate"
+        current = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        rate = _other_rate(current) if current not in dict(VAT_RATE_CHOICES) else None
+        if rate is not None:
+            self.fields["vat_rate"].choices = [(str(current), _rate_label(rate)), *VAT_RATE_CHOICES]
 
     def line_data(self) -> dict:
         data = self.cleaned_data
+        category, rate = vat_of_choice(data["vat_rate"])
         return {
             "reference": data["reference"].strip(),
             "designation": data["designation"].strip(),
@@ -295,7 +421,8 @@ class LineForm(PortalForm):
             "unit": data["unit"].strip(),
             "unit_price": data["unit_price"],
             "discount": data["discount"] or Decimal(0),
-            "vat_rate": Decimal(data["vat_rate"]),
+            "vat_category": category,
+            "vat_rate": rate,
         }
 
 
@@ -350,7 +477,7 @@ def lines_formset(data=None, *, invoice=None, extra_line=False) -> forms.BaseFor
                 "unit": line.unit,
                 "unit_price": line.unit_price.normalize(),
                 "discount": line.discount or None,
-                "vat_rate": str(line.vat_rate.normalize()),
+                "vat_rate": line_vat_choice(line.vat_category, line.vat_rate),
             }
             for line in invoice.lines.all()
         ]

@@ -26,17 +26,39 @@ HEADER_FIELDS = (
     "invoice_type",
     "number",
     "origin_invoice_number",
+    "origin_invoice_date",
     "invoice_date",
     "due_date",
     "currency",
     "vat_type",
     "exemption_reason",
+    "operation_category",
+    "buyer_vat_number",
+    "delivery_date",
+    "delivery_address",
+    "delivery_postcode",
+    "delivery_city",
+    "delivery_country",
+    "tax_total_eur",
     "payment_mode",
     "contract_number",
     "numero_engagement",
     "comment",
     "global_discount",
     "global_discount_reason",
+)
+
+
+# What a line is made of, as save_draft takes it (the amount is computed).
+LINE_FIELDS = (
+    "reference",
+    "designation",
+    "quantity",
+    "unit",
+    "unit_price",
+    "discount",
+    "vat_category",
+    "vat_rate",
 )
 
 
@@ -80,6 +102,7 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict], *, new: bool = Fa
             unit=line.get("unit", ""),
             unit_price=inputs[index - 1].unit_price,
             discount=inputs[index - 1].discount,
+            vat_category=inputs[index - 1].category,
             vat_rate=inputs[index - 1].vat_rate,
             amount_ht=totals.line_amounts[index - 1],
         )
@@ -88,8 +111,8 @@ def _set_lines_and_totals(invoice: Invoice, lines: list[dict], *, new: bool = Fa
     if not new:
         invoice.vat_lines.all().delete()
     InvoiceVatLine.objects.bulk_create(
-        InvoiceVatLine(invoice=invoice, rate=rate, base=base, vat=vat)
-        for rate, (base, vat) in totals.vat_summary.items()
+        InvoiceVatLine(invoice=invoice, category=category, rate=rate, base=base, vat=vat)
+        for (category, rate), (base, vat) in totals.vat_summary.items()
     )
     invoice.total_ht = totals.total_ht
     invoice.total_vat = totals.total_vat
@@ -166,8 +189,11 @@ def _number_taken(structure, number, *, exclude_pk=None) -> bool:
     )
 
 
+NULLABLE_FIELDS = ("invoice_date", "due_date", "origin_invoice_date", "delivery_date", "tax_total_eur")
+
+
 def _blank_for(field):
-    return None if field.endswith("_id") or field in ("invoice_date", "due_date") else ""
+    return None if field.endswith("_id") or field in NULLABLE_FIELDS else ""
 
 
 @transaction.atomic
@@ -186,13 +212,7 @@ def duplicate_invoice(*, actor, structure, invoice_id: int) -> Invoice:
     # Locked: its action history is written, and invoice histories chain under the invoice's lock.
     source = _lock(invoice_id, supplier=structure)
     data = {field: getattr(source, field) for field in HEADER_FIELDS if field != "number"}
-    lines = [
-        {
-            f: getattr(line, f)
-            for f in ("reference", "designation", "quantity", "unit", "unit_price", "discount", "vat_rate")
-        }
-        for line in source.lines.all()
-    ]
+    lines = [{field: getattr(line, field) for field in LINE_FIELDS} for line in source.lines.all()]
     copy = save_draft(actor=actor, structure=structure, data=data, lines=lines)
     events.action_recorded(source, InvoiceAction.DUPLICATE, actor)
     return copy

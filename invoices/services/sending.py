@@ -7,16 +7,22 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.eu.vat import MEMBER_STATES
 
 from choruspro.outbox import enqueue_on_commit
+from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
 from invoices.enums import (
+    CADRES_ALREADY_PAID,
     CADRES_WITH_VALIDATOR,
+    VAT_RATES,
     Cadre,
     DepositMode,
+    ExemptionReason,
     InvoiceAction,
     InvoiceType,
     PaymentMode,
+    VatCategory,
     VatType,
 )
 from invoices.exceptions import SubmissionRefused
@@ -32,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9\-_/+]{1,20}$")
+FRENCH_RATES = frozenset(rate for rate in VAT_RATES if rate)
+# XI (Northern Ireland) is a VAT prefix, not a country.
+EU_COUNTRIES = frozenset(code.upper() for code in MEMBER_STATES) - {"XI"}
 
 
 def submission_errors(
@@ -117,8 +126,6 @@ def submission_errors(
                 "« Ma structure ». Une structure non assujettie choisit « Sans TVA »."
             ),
         )
-    if invoice.vat_type == VatType.EXEMPT and not invoice.exemption_reason:
-        add("exemption_reason", _("Le motif d'exonération est obligatoire."))
     lines = list(invoice.lines.all())
     if not lines:
         add("lines", _("La facture doit comporter au moins une ligne."))
@@ -131,8 +138,9 @@ def submission_errors(
             )
         elif line.amount_ht < 0:
             add("lines", _("Ligne %(n)d : la remise dépasse le montant de la ligne.") % {"n": line.position})
-    if invoice.vat_type in (VatType.EXEMPT, VatType.NO_VAT) and any(line.vat_rate for line in lines):
-        add("lines", _("Une facture exonérée ou sans TVA ne peut pas porter de taux de TVA non nul."))
+    _vat_category_errors(invoice, lines, add)
+    if invoice.deposit_mode == DepositMode.ENTRY:
+        _reform_errors(invoice, lines, add)
     if invoice.global_discount and not invoice.global_discount_reason.strip():
         add("global_discount_reason", _("Le motif de la remise globale est obligatoire."))
     if invoice.total_ttc < 0:
@@ -140,6 +148,77 @@ def submission_errors(
     if invoice.original_totals and not errors:
         _check_original_totals(invoice, add)
     return errors
+
+
+def _vat_category_errors(invoice: Invoice, lines, add) -> None:
+    """What the EN 16931 VAT categories of the lines require (BR-O, BR-E, BR-AE, BR-IC rules)."""
+    categories = {line.vat_category for line in lines}
+    if invoice.vat_type == VatType.NO_VAT and categories - {VatCategory.OUT_OF_SCOPE}:
+        add("lines", _("Une facture sans TVA ne porte que des lignes « Hors du champ de la TVA »."))
+    if VatCategory.OUT_OF_SCOPE in categories and invoice.vat_type != VatType.NO_VAT:
+        add(
+            "vat_type",
+            _(
+                "Des lignes hors du champ de la TVA demandent le type de TVA « Sans TVA », "
+                "pour toute la facture."
+            ),
+        )
+    if invoice.vat_type == VatType.EXEMPT and VatCategory.STANDARD in categories:
+        add("lines", _("Une facture exonérée ne peut pas porter de taux de TVA non nul."))
+    if VatCategory.EXEMPT in categories and invoice.exemption_reason not in ExemptionReason.values:
+        add("exemption_reason", _("Choisissez le motif d'exonération des lignes « Exonérée »."))
+    if categories & {VatCategory.REVERSE_CHARGE, VatCategory.INTRA_EU} and not buyer_vat_number(invoice):
+        add(
+            "buyer_vat_number",
+            _(
+                "L'autoliquidation et la livraison intracommunautaire demandent le numéro de TVA "
+                "intracommunautaire du destinataire."
+            ),
+        )
+    if VatCategory.INTRA_EU in categories:
+        if invoice.delivery_country not in EU_COUNTRIES - {"FR"}:
+            add(
+                "delivery_country",
+                _("Une livraison intracommunautaire est livrée dans un autre pays de l'Union européenne."),
+            )
+        if invoice.delivery_date is None:
+            add(
+                "delivery_date",
+                _("La date de livraison est obligatoire pour une livraison intracommunautaire."),
+            )
+    if VatCategory.EXPORT in categories and invoice.delivery_country in EU_COUNTRIES:
+        add("delivery_country", _("Une exportation est livrée hors de l'Union européenne."))
+
+
+def _reform_errors(invoice: Invoice, lines, add) -> None:
+    """What the French reform's rules (BR-FR) require of an invoice the portal issues."""
+    for line in lines:
+        if line.vat_category == VatCategory.STANDARD and line.vat_rate not in FRENCH_RATES:
+            add(
+                "lines",
+                _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
+                % {"n": line.position, "rate": f"{line.vat_rate.normalize():f}".replace(".", ",")},
+            )
+    if invoice.currency != "EUR" and invoice.tax_total_eur is None:
+        add(
+            "tax_total_eur",
+            _("Une facture dans une autre devise que l'euro indique le montant de sa TVA en euros."),
+        )
+    if invoice.invoice_type == InvoiceType.CREDIT_NOTE:
+        if not invoice.origin_invoice_number:
+            add("origin_invoice_number", _("Un avoir indique le numéro de la facture qu'il corrige."))
+        if invoice.origin_invoice_date is None:
+            add("origin_invoice_date", _("Un avoir indique la date de la facture qu'il corrige."))
+        elif invoice.invoice_date and invoice.origin_invoice_date > invoice.invoice_date:
+            add("origin_invoice_date", _("La facture d'origine ne peut pas être postérieure à l'avoir."))
+    if invoice.cadre in CADRES_ALREADY_PAID and invoice.due_date is None:
+        add(
+            "due_date",
+            _(
+                "Pour une facture déjà payée (cadre A2), la date d'échéance est celle du paiement : "
+                "indiquez-la."
+            ),
+        )
 
 
 def _check_original_totals(invoice: Invoice, add) -> None:

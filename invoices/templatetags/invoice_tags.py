@@ -14,7 +14,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from invoices import reform
-from invoices.enums import STATUS_BADGES, InvoiceStatus, InvoiceType, ReturnReason, translated_labels
+from invoices.enums import (
+    STATUS_BADGES,
+    InvoiceStatus,
+    InvoiceType,
+    ReturnReason,
+    VatCategory,
+    translated_labels,
+)
 
 register = template.Library()
 
@@ -186,3 +193,11 @@ def price(value):
 def quantity(value):
     """A quantity: only the significant decimals (up to six)."""
     return _significant(value, 0)
+
+
+@register.filter
+def vat_label(category, rate):
+    """A line's or a breakdown row's VAT: its rate for categories S and Z, else the category."""
+    if category in (VatCategory.STANDARD, VatCategory.ZERO, "", None):
+        return f"{floatformat(rate, '-2')} %"
+    return VatCategory(category).label

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from invoices.models import Invoice
 from structures.enums import MandateStatus, MembershipStatus, Role
 from structures.models import BillingMandate, Membership, Structure
 
@@ -14,6 +15,7 @@ def test_demo_data_loads_twice_without_duplicates(capsys):
     counts = (User.objects.count(), Structure.objects.count(), Membership.objects.count())
     call_command("load_demo_data")
     assert (User.objects.count(), Structure.objects.count(), Membership.objects.count()) == counts
+    assert Invoice.objects.filter(number="DEMO-UE-BROUILLON").count() == 1
     out = capsys.readouterr().out
     assert "gp.fournisseur@demo.chorus.fr" in out and "Demo-Chorus-2026!" in out
     assert "sous-traitant@demo.chorus.fr" in out and "cotraitant@demo.chorus.fr" in out
@@ -28,7 +30,6 @@ def test_demo_data_loads_twice_without_duplicates(capsys):
 def test_demo_invoices_cover_every_status_between_the_demo_structures():
     from invoices import workflow
     from invoices.enums import InvoiceStatus
-    from invoices.models import Invoice
 
     call_command("load_demo_data")
     statuses = set(
@@ -46,6 +47,13 @@ def test_demo_invoices_cover_every_status_between_the_demo_structures():
     expected -= workflow.VALIDATION
     assert expected <= statuses
     assert Invoice.objects.count() > 300
+    # The EN 16931 VAT categories and the reform's cases (demo/vat_categories.py).
+    demo = Invoice.objects.filter(supplier__identifier="41816609600069")
+    categories = set(demo.values_list("lines__vat_category", flat=True))
+    assert {"S", "K", "AE", "G"} <= categories
+    sent = demo.filter(number__in=["DEMO-UE-001", "DEMO-USD-001", "DEMO-AVOIR-001"])
+    assert set(sent.values_list("status", flat=True)) == {InvoiceStatus.MADE_AVAILABLE}
+    assert demo.get(number="DEMO-UE-BROUILLON").status == InvoiceStatus.DRAFT
 
 
 def test_printed_accounts_stay_true_once_the_demo_request_is_approved():

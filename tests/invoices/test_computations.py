@@ -12,7 +12,7 @@ def test_vat_is_rounded_once_per_rate_not_per_line():
     lines = [LineInput(D("1"), D("0.335"), D("0"), D("20")) for _ in range(3)]
     totals = compute(lines)
     assert totals.line_amounts == [D("0.34"), D("0.34"), D("0.34")]
-    assert totals.vat_summary[D("20")] == (D("1.02"), D("0.20"))
+    assert totals.vat_summary[("S", D("20"))] == (D("1.02"), D("0.20"))
     assert totals.total_vat == D("0.20")
 
 
@@ -21,9 +21,26 @@ def test_half_up_rounding_per_rate():
         [LineInput(D("1"), D("0.125"), D("0"), D("20")), LineInput(D("1"), D("10.00"), D("0"), D("5.5"))]
     )
     # 0.13 × 20 % = 0.026 → 0.03 ; 10.00 × 5.5 % = 0.55
-    assert totals.vat_summary[D("20")] == (D("0.13"), D("0.03"))
-    assert totals.vat_summary[D("5.5")] == (D("10.00"), D("0.55"))
-    assert list(totals.vat_summary) == [D("20"), D("5.5")]
+    assert totals.vat_summary[("S", D("20"))] == (D("0.13"), D("0.03"))
+    assert totals.vat_summary[("S", D("5.5"))] == (D("10.00"), D("0.55"))
+    assert list(totals.vat_summary) == [("S", D("20")), ("S", D("5.5"))]
+
+
+def test_categories_without_vat_have_their_own_rows_and_charge_nothing():
+    lines = [
+        LineInput(D("1"), D("100"), D("0"), D("20")),
+        LineInput(D("1"), D("50"), D("0"), D("0"), "AE"),
+        LineInput(D("1"), D("30"), D("0"), D("0"), "K"),
+        LineInput(D("1"), D("20"), D("0"), D("0")),
+    ]
+    totals = compute(lines)
+    assert totals.vat_summary == {
+        ("S", D("20")): (D("100.00"), D("20.00")),
+        ("AE", D("0")): (D("50.00"), D("0.00")),
+        ("K", D("0")): (D("30.00"), D("0.00")),
+        ("Z", D("0")): (D("20.00"), D("0.00")),
+    }
+    assert (totals.total_ht, totals.total_vat) == (D("200.00"), D("20.00"))
 
 
 def test_totals_global_discount_and_amount_due():

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import facturx
 import pytest
-from django.utils import translation
 from lxml import etree
 from pypdf import PdfReader
 
@@ -15,7 +14,7 @@ from einvoice.cii import NSMAP, build_cii_xml
 from einvoice.validation import validate_xml
 from invoices import documents
 from invoices import services as invoice_services
-from invoices.enums import ExemptionReason, InvoiceType, PaymentMode, VatType
+from invoices.enums import ExemptionReason, InvoiceType, OperationCategory, PaymentMode, VatCategory, VatType
 from structures.models import BankAccount, StructureService
 
 LINES = [
@@ -84,13 +83,13 @@ def test_invoice_cii_is_en16931_valid(make_doc):
     assert_valid(xml)
     assert xpath(xml, "//rsm:ExchangedDocument/ram:ID/text()") == [invoice.number]
     assert xpath(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["380"]
-    assert xpath(xml, "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID/text()") == ["A1"]
+    assert xpath(xml, "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID/text()") == ["S1"]
     assert xpath(xml, "//ram:BuyerReference/text()") == ["SERV-TECH"]
     assert xpath(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID/text()") == ["EJ-2026-0042"]
     assert xpath(xml, "//ram:IBANID/text()") == ["FR7630006000011234567890189"]
     assert xpath(xml, "//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()") == ["58"]
     seller_id = xpath(xml, "//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID")[0]
-    assert (seller_id.text, seller_id.get("schemeID")) == (invoice.supplier.identifier, "0009")
+    assert (seller_id.text, seller_id.get("schemeID")) == (invoice.supplier.identifier[:9], "0002")
     summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
     assert xpath(xml, summation + "ram:TaxBasisTotalAmount/text()") == [str(invoice.total_ht)]
     assert xpath(xml, summation + "ram:DuePayableAmount/text()") == [str(invoice.amount_due)]
@@ -138,11 +137,19 @@ def test_credit_note_validates(make_doc):
 
 
 def test_exempt_invoice_validates(make_doc):
-    lines = [{"designation": "Prestation de conseil", "quantity": "1", "unit_price": "800", "vat_rate": "0"}]
+    lines = [
+        {
+            "designation": "Prestation de conseil",
+            "quantity": "1",
+            "unit_price": "800",
+            "vat_category": "E",
+            "vat_rate": "0",
+        }
+    ]
     invoice = make_doc(
         lines=lines,
         vat_type="EXONERATION",
-        exemption_reason="ART_293_B_CGI",
+        exemption_reason=ExemptionReason.ART_293B,
         payment_mode="CHEQUE",
         bank_account_id=None,
     )
@@ -162,9 +169,9 @@ def test_the_cii_writer_knows_every_code_of_the_portal():
     assert set(cii.TYPE_CODES) == set(InvoiceType.values)
     assert set(cii.PAYMENT_MEANS) == set(PaymentMode.values)
     assert set(cii.VAT_DUE_DATE_CODES) < set(VatType.values)
-    with translation.override("fr"):
-        mentions = {code: str(label) for code, label in ExemptionReason.choices}
-    assert {code: mention for code, (_c, _x, mention) in cii.EXEMPTION_CATEGORIES.items()} == mentions
+    assert set(cii.EXEMPTION_TEXTS) == set(ExemptionReason.values)
+    assert set(cii.CATEGORY_REASONS) | {"S", "Z", "E"} == set(VatCategory.values)
+    assert set(cii.PROCESS_PREFIXES) == set(OperationCategory.values)
 
 
 def pdf_text(pdf: bytes) -> str:

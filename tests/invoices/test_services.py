@@ -91,7 +91,25 @@ def test_credit_note_rules(make_invoice):
         "Un avoir ne porte pas de mode de règlement."
     ]
     draft = make_invoice(send=False, invoice_type=InvoiceType.CREDIT_NOTE, payment_mode="")
-    assert services.submission_errors(draft) == {}
+    # BR-FR-CO-05: the credit note the portal issues cites the invoice it corrects, and its date.
+    assert services.submission_errors(draft) == {
+        "origin_invoice_number": ["Un avoir indique le numéro de la facture qu'il corrige."],
+        "origin_invoice_date": ["Un avoir indique la date de la facture qu'il corrige."],
+    }
+    origin = {
+        "invoice_type": InvoiceType.CREDIT_NOTE,
+        "payment_mode": "",
+        "origin_invoice_number": "F2026-0001",
+    }
+    for origin_date, errors in (
+        (
+            datetime.date(2026, 11, 3),
+            {"origin_invoice_date": ["La facture d'origine ne peut pas être postérieure à l'avoir."]},
+        ),
+        (datetime.date(2026, 10, 1), {}),
+    ):
+        draft = make_invoice(send=False, origin_invoice_date=origin_date, **origin)
+        assert services.submission_errors(draft) == errors
 
 
 def test_saisie_blocked_without_active_mandate(make_invoice, supplier):
@@ -270,7 +288,10 @@ def test_credit_note_is_sent_with_positive_amounts_and_its_origin(
 ):
     """An avoir keeps positive amounts, cites the origin invoice, and its original is a 381."""
     invoice = make_invoice(
-        invoice_type=InvoiceType.CREDIT_NOTE, payment_mode="", origin_invoice_number="F2026-0001"
+        invoice_type=InvoiceType.CREDIT_NOTE,
+        payment_mode="",
+        origin_invoice_number="F2026-0001",
+        origin_invoice_date=datetime.date(2026, 10, 1),
     )
     assert invoice.status == InvoiceStatus.MADE_AVAILABLE and invoice.total_ttc == D("1236.59")
     original = invoice.attachments.get(kind=AttachmentKind.PRINCIPAL)
@@ -301,7 +322,15 @@ def test_supplier_without_vat_number_is_told_where_to_enter_it(make_invoice, sup
     draft = make_invoice(
         send=False,
         vat_type="SANS_TVA",
-        lines=[{"designation": "Hors champ", "quantity": "1", "unit_price": "100", "vat_rate": "0"}],
+        lines=[
+            {
+                "designation": "Hors champ",
+                "quantity": "1",
+                "unit_price": "100",
+                "vat_rate": "0",
+                "vat_category": "O",
+            }
+        ],
     )
     assert services.submission_errors(draft) == {}
 

@@ -37,6 +37,7 @@ def entry_data(recipient, **overrides):
         "invoice_date": "2026-11-02",
         "currency": "EUR",
         "vat_type": "TVA_SUR_DEBIT",
+        "operation_category": "SERVICES",
         "payment_mode": "CHEQUE",
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
@@ -177,7 +178,10 @@ def test_live_totals_follow_the_typed_lines(supplier_client, recipient):
     )
     response = supplier_client.post("/factures-emises/saisir/totaux/", data, HTTP_HX_REQUEST="true")
     totals = response.context["totals"]
-    assert totals.vat_summary == {D("20"): (D("2490.60"), D("498.12")), D("10"): (D("142.35"), D("14.24"))}
+    assert totals.vat_summary == {
+        ("S", D("20")): (D("2490.60"), D("498.12")),
+        ("S", D("10")): (D("142.35"), D("14.24")),
+    }
     assert totals.total_ttc == D("3135.31") and totals.amount_due == D("3135.31")
     assert 'id="line-amount-1" hx-swap-oob="true">142,35' in response.content.decode()
 

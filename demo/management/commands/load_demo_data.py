@@ -9,6 +9,7 @@ from demo.annuaire import load_demo_annuaire
 from demo.invoices import load_demo_invoices
 from demo.solicitations import load_demo_solicitations
 from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_structures
+from demo.vat_categories import load_demo_vat_categories
 from demo.works import USERS as WORKS_USERS
 from demo.works import load_demo_works
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             created = load_demo_invoices(**parties._asdict())
             created += load_demo_works(**parties._asdict())
             load_demo_solicitations(**parties._asdict())
+            created += load_demo_vat_categories(**parties._asdict())
         if created:
             self.stdout.write(f"  {created} factures de démonstration créées.")
         self._print_accounts(parties.supplier, parties.recipient)

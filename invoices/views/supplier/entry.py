@@ -13,7 +13,14 @@ from annuaire.forms import AnnuaireSearchForm
 from invoices import computations, deposit_selectors, services
 from invoices.enums import CADRES_ALREADY_PAID
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
-from invoices.forms.entry import FORM_FIELDS, InvoiceForm, initial_from, lines_formset, without_line
+from invoices.forms.entry import (
+    FORM_FIELDS,
+    InvoiceForm,
+    initial_from,
+    lines_formset,
+    vat_of_choice,
+    without_line,
+)
 from invoices.views.common import paginate
 from invoices.views.supplier.base import (
     _abilities,
@@ -78,6 +85,7 @@ def _preview_totals(form, lines):
         data = line.cleaned_data if line.is_bound else line.initial
         if not data or data.get("quantity") is None or data.get("unit_price") is None:
             continue
+        category, rate = vat_of_choice(data.get("vat_rate"))
         indexed.append(
             (
                 index,
@@ -85,7 +93,8 @@ def _preview_totals(form, lines):
                     quantity=Decimal(data["quantity"]),
                     unit_price=Decimal(data["unit_price"]),
                     discount=Decimal(data.get("discount") or 0),
-                    vat_rate=Decimal(str(data.get("vat_rate") or 0)),
+                    vat_rate=rate,
+                    vat_category=category,
                 ),
             )
         )
