@@ -108,5 +108,10 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
             )
         )
         return result
-    result.fields, result.sources = pdf.recognise(lines)
+    _recognised(result, pdf.recognise(lines))
     return result
+
+
+def _recognised(result: ExtractionResult, recognition) -> None:
+    result.fields, result.sources = recognition.fields, recognition.sources
+    result.confidence, result.to_check = recognition.confidence, recognition.to_check
