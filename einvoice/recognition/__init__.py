@@ -77,7 +77,7 @@ def _overlaps(segment, column) -> bool:
 def _below(lines, line, column, name):
     """The value under a column header: the first run below that overlaps the header and reads
     as the field; a « total » row further down is preferred (tables end with their totals)."""
-    first = None
+    first, listed = None, False
     for following in lines[line.index + 1 : line.index + 1 + BELOW_LINES]:
         if following.page != line.page or line.top - following.top > BELOW_POINTS:
             break
@@ -85,7 +85,7 @@ def _below(lines, line, column, name):
             if not _overlaps(segment, column):
                 continue
             if _starts_label(segment):
-                return first or (None, None)  # another header: its column is not this one
+                return (None, None) if listed else first or (None, None)  # another header
             value = _parse(name, _cell(segment.text), _cell(segment.norm))
             if value is None:
                 continue
@@ -93,9 +93,41 @@ def _below(lines, line, column, name):
                 return value, following
             if first is None:
                 first = (value, following)
+            elif following.index != first[1].index:
+                # A column of several amounts lists the lines: its first one is no total.
+                listed = name in AMOUNT_FIELDS
         if first is not None and following.index > first[1].index + 5:
             break
-    return first or (None, None)
+    return (None, None) if listed else first or (None, None)
+
+
+def _join_wrapped_headers(lines):
+    """« Date de / facturation », « Code / service »: column headers wrapped in their cells are
+    joined back, so that the label is whole. A row is a header's wrapping when each of its runs
+    lies under one run of the row above, close to it, with no digit in it."""
+    joined = []
+    for line in lines:
+        above = joined[-1] if joined else None
+        if (
+            above is not None
+            and above.page == line.page
+            and len(above.segments) >= 2
+            and above.top - line.top < 14
+            and not any(char.isdigit() for char in line.text)
+        ):
+            hosts = [[s for s in above.segments if _overlaps(s, segment)] for segment in line.segments]
+            if all(len(host) == 1 for host in hosts):
+                for segment, (host,) in zip(line.segments, hosts, strict=True):
+                    host.text, host.norm, host.label = (
+                        f"{host.text} {segment.text}",
+                        f"{host.norm} {segment.norm}",
+                        None,
+                    )
+                above.text = " ".join(s.text for s in above.segments)
+                above.norm = " ".join(s.norm for s in above.segments)
+                continue
+        joined.append(line)
+    return joined
 
 
 def _label_candidates(lines, name: str) -> list[Candidate]:
@@ -272,6 +304,7 @@ def _totals(found: dict[str, list[Candidate]]) -> dict[str, Candidate]:
 
 def recognise(lines, *, ocr: bool = False) -> Recognition:
     """Fields of a plain PDF invoice. `lines` are pdf.Line objects, indexed in reading order."""
+    lines = _join_wrapped_headers(lines)
     for index, line in enumerate(lines):
         line.index = index
     chosen: dict[str, Candidate] = {}
