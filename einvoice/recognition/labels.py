@@ -59,7 +59,8 @@ LABELS = {
     ],
     "total_ttc": [
         (
-            r"(?:total|montant)\s+(?:eur\s+|€\s+)?t\.?t\.?c\.?(?![a-z])|total\s+toutes\s+taxes(?:\s+comprises)?",
+            # « TIC »: how OCR often reads « TTC ».
+            r"(?:total|montant)\s+(?:eur\s+|€\s+)?t\.?[ti]\.?c\.?(?![a-z])|total\s+toutes\s+taxes(?:\s+comprises)?",
             SURE,
         ),
         (r"total\s+facture", PLAIN),
