@@ -139,3 +139,4 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool, ocr: bool) -> 
 def _recognised(result: ExtractionResult, recognition) -> None:
     result.fields, result.sources = recognition.fields, recognition.sources
     result.confidence, result.to_check = recognition.confidence, recognition.to_check
+    result.recipient_hint = recognition.recipient_hint

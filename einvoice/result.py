@@ -57,6 +57,7 @@ class ExtractionResult:
     confidence: dict = field(default_factory=dict)
     to_check: dict = field(default_factory=dict)
     ocr: bool = False  # the fields were read by OCR from a scan
+    recipient_hint: dict = field(default_factory=dict)  # {"name", "postcode"} when no identifier
     validation: ValidationReport = field(default_factory=ValidationReport)
     text_layer_pages: int = 0
     no_text_layer: bool = False

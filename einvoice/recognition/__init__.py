@@ -43,6 +43,9 @@ class Recognition:
     confidence: dict = field(default_factory=dict)
     # Read but not sure enough to pre-fill: {field: {"value": text, "source": text}}.
     to_check: dict = field(default_factory=dict)
+    # The recipient's name and postcode under « Destinataire », when no identifier is printed:
+    # enough for the annuaire to propose a structure, which the user confirms.
+    recipient_hint: dict = field(default_factory=dict)
 
 
 def _parse(name: str, cell: str, norm: str):
@@ -240,6 +243,26 @@ def _continues(line, following) -> bool:
     )
 
 
+def _recipient_hint(lines) -> dict:
+    """The name (the first line) and postcode (a « 38000 Grenoble » line) of the block under a
+    recipient label, in the label's column."""
+    for line in lines:
+        for segment in line.segments:
+            if not labels.RECIPIENT_BLOCK.match(segment.norm.strip()):
+                continue
+            block = [
+                candidate
+                for following in lines[line.index + 1 : line.index + 7]
+                if following.page == line.page and line.top - following.top < 90
+                for candidate in following.segments
+                if abs(candidate.left - segment.left) < 5
+            ]
+            postcodes = [m for m in (labels.POSTCODE.match(c.text.strip()) for c in block) if m]
+            if block and postcodes:
+                return {"name": block[0].text.strip()[:200], "postcode": postcodes[0].group(1)}
+    return {}
+
+
 def _best(candidates: list[Candidate], *, last: bool = False) -> Candidate | None:
     """The most confident candidate; a different value nearly as confident makes it doubtful."""
     if not candidates:
@@ -327,6 +350,7 @@ def recognise(lines, *, ocr: bool = False) -> Recognition:
     recipient = _best(identifiers["recipient_identifier"])
     if recipient is not None:
         chosen["recipient_identifier"] = recipient
+    hint = {} if recipient else _recipient_hint(lines)
     own = {recipient.value, recipient.value[:9]} if recipient else set()
     supplier = _best([c for c in identifiers["supplier_identifier"] if c.value[:9] not in own])
     vat = _best([c for c in identifiers["supplier_vat_number"] if c.value[4:] not in own])
@@ -338,7 +362,7 @@ def recognise(lines, *, ocr: bool = False) -> Recognition:
         supplier.confidence *= 0.6  # the supplier's SIRET and its VAT number must share a SIREN
         vat.confidence *= 0.6
 
-    out = Recognition()
+    out = Recognition(recipient_hint=hint)
     factor = OCR_FACTOR if ocr else 1.0
     for name, candidate in chosen.items():
         confidence = round(candidate.confidence * factor, 3)

@@ -110,3 +110,10 @@ ANY_LABEL = re.compile(
     + r"|siret|siren|tva|vat|ust|designation|description|quantite|qte|qty|menge|prix|price|betrag|bezeichnung"
     + r")(?![a-z0-9])"
 )
+
+# The recipient's address block: its label alone on its run, the name and address below it.
+RECIPIENT_BLOCK = re.compile(
+    r"(?:destinataire|client|adresse\s+de\s+facturation|facture\s+a|adresse\s+a|bill\s+to|customer"
+    r"|rechnungsempfanger|kunde)\s*:?$"
+)
+POSTCODE = re.compile(r"^(?:f-)?(\d{5})\s+\D", re.IGNORECASE)
