@@ -128,7 +128,27 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
     _bank_account(fields, structure, out, recognised)
     _vat_type(result, out)
     _lines(result, fields, out, structured)
+    if result.format == "pdf":
+        _say_what_is_missing(result, out)
     return out
+
+
+def _say_what_is_missing(result, out) -> None:
+    """A PDF's values that were not found are left empty, and the user is told which (those read
+    but unsure say « à vérifier » beside their field)."""
+    wanted = (
+        ("number", _("numéro de facture")),
+        ("invoice_date", _("date de facture")),
+        ("recipient_id", _("destinataire")),
+    )
+    missing = [label for name, label in wanted if name not in out.data]
+    if not out.lines:
+        missing.append(_("montants (HT et TVA)"))
+    if missing and (result.fields or getattr(result, "ocr", False)):
+        out.warnings.append(
+            _("Non trouvé de façon sûre dans le fichier, à saisir : %(fields)s.")
+            % {"fields": ", ".join(missing)}
+        )
 
 
 def _supplier(fields, structure, structured, out):

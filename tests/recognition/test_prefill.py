@@ -44,3 +44,5 @@ def test_no_recipient_is_proposed_when_the_postcode_differs(
     )
     item = made.items.get()
     assert item.invoice.recipient is None and "recipient_id" not in item.derived
+    # What was not found is said: the user knows what to type.
+    assert "Non trouvé de façon sûre dans le fichier, à saisir : destinataire." in item.message
