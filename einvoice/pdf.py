@@ -6,6 +6,7 @@ text runs with their boxes (~2 ms a page), grouped here into lines; einvoice.rec
 the fields from them (and from the lines OCR gives a scan, einvoice.recognition.ocr).
 """
 
+import functools
 import io
 import unicodedata
 import warnings
@@ -165,18 +166,20 @@ class Line:
     index: int = 0  # its rank among the lines read, so that the lines after it are reached at once
 
 
+@functools.cache
+def _plain(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)[:1] or char
+    if base in "\u2019\u2018\u02bc`":
+        return "'"
+    if base.isspace():
+        return " "
+    return base.lower() if len(base.lower()) == 1 else base
+
+
 def _normalise(text: str) -> str:
     """Lower case, no accents, plain spaces and quotes — the same length as `text`, so that a match
-    in the normalised text points at the original one."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFKD", char)[:1] or char
-        if base in "\u2019\u2018\u02bc`":
-            base = "'"
-        elif base.isspace():
-            base = " "
-        out.append(base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
+    in the normalised text points at the original one. Each character is worked out once."""
+    return "".join(map(_plain, text))
 
 
 def pages_to_read(count: int) -> list[int]:
