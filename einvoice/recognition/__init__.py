@@ -14,7 +14,7 @@ it, reached by index: the reading is linear in the length of the document.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from einvoice.recognition import labels, values
@@ -120,14 +120,25 @@ def _join_wrapped_headers(lines):
         ):
             hosts = [[s for s in above.segments if _overlaps(s, segment)] for segment in line.segments]
             if all(len(host) == 1 for host in hosts):
-                for segment, (host,) in zip(line.segments, hosts, strict=True):
-                    host.text, host.norm, host.label = (
-                        f"{host.text} {segment.text}",
-                        f"{host.norm} {segment.norm}",
-                        None,
+                # New runs and line: the caller's lines stay as they were read.
+                wrapped = {id(host): segment for segment, (host,) in zip(line.segments, hosts, strict=True)}
+                segments = [
+                    replace(
+                        host,
+                        text=f"{host.text} {wrapped[id(host)].text}",
+                        norm=f"{host.norm} {wrapped[id(host)].norm}",
+                        label=None,
                     )
-                above.text = " ".join(s.text for s in above.segments)
-                above.norm = " ".join(s.norm for s in above.segments)
+                    if id(host) in wrapped
+                    else host
+                    for host in above.segments
+                ]
+                joined[-1] = replace(
+                    above,
+                    segments=segments,
+                    text=" ".join(s.text for s in segments),
+                    norm=" ".join(s.norm for s in segments),
+                )
                 continue
         joined.append(line)
     return joined
