@@ -113,6 +113,10 @@ class DepositItem(models.Model):
     # Names of the pre-filled values read in the file, and of those deduced from what was read.
     recognised = models.JSONField(_("données lues"), default=list, blank=True)
     derived = models.JSONField(_("données déduites"), default=list, blank=True)
+    # PDF recognition: values read but too unsure to pre-fill ({field: {"value", "source"}}), and
+    # whether they were read by OCR from a scan.
+    to_check = models.JSONField(_("données à vérifier"), default=dict, blank=True)
+    read_by_ocr = models.BooleanField(_("lu par OCR"), default=False)
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
     warnings = models.JSONField(_("avertissements"), default=list, blank=True)
     processed_at = models.DateTimeField(_("traité le"), null=True, blank=True)

@@ -86,7 +86,7 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
         out.recognised.append(name)
 
     _supplier(fields, structure, structured, out)
-    _recipient(fields, out, recognised)
+    _recipient(fields, out, recognised, getattr(result, "recipient_hint", None))
     number = (fields.get("invoice_number") or "").strip()
     if number:
         if NUMBER_PATTERN.match(number):
@@ -140,7 +140,27 @@ def prefill(result, *, structure, cadre: str, validator, structured: bool) -> Pr
     _bank_account(fields, structure, out, recognised)
     _vat_type(result, out)
     _lines(result, fields, out, structured)
+    if result.format == "pdf":
+        _say_what_is_missing(result, out)
     return out
+
+
+def _say_what_is_missing(result, out) -> None:
+    """A PDF's values that were not found are left empty, and the user is told which (those read
+    but unsure say « à vérifier » beside their field)."""
+    wanted = (
+        ("number", _("numéro de facture")),
+        ("invoice_date", _("date de facture")),
+        ("recipient_id", _("destinataire")),
+    )
+    missing = [label for name, label in wanted if name not in out.data]
+    if not out.lines:
+        missing.append(_("montants (HT et TVA)"))
+    if missing and (result.fields or getattr(result, "ocr", False)):
+        out.warnings.append(
+            _("Non trouvé de façon sûre dans le fichier, à saisir : %(fields)s.")
+            % {"fields": ", ".join(missing)}
+        )
 
 
 def _supplier(fields, structure, structured, out):
@@ -167,9 +187,10 @@ def _supplier(fields, structure, structured, out):
         (out.blocking if structured else out.warnings).append(message)
 
 
-def _recipient(fields, out, recognised):
+def _recipient(fields, out, recognised, hint=None):
     identifier = _digits(fields.get("recipient_identifier"))
     if not identifier:
+        _proposed_recipient(hint or {}, out)
         return
     recipient = annuaire_selectors.public_structures().filter(identifier=identifier).first()
     if recipient is None:
@@ -198,6 +219,28 @@ def _recipient(fields, out, recognised):
                 _("Le code service « %(code)s » du fichier n'est pas un service actif du destinataire.")
                 % {"code": code[:100]}
             )
+
+
+def _proposed_recipient(hint: dict, out) -> None:
+    """No identifier printed: the one public structure of that name at that postcode is proposed,
+    marked as deduced and said so, for the user to confirm."""
+    name, postcode = (hint.get("name") or "").strip(), hint.get("postcode") or ""
+    if not name or not postcode:
+        return
+    matches = list(
+        annuaire_selectors.public_structures().filter(raison_sociale__iexact=name, code_postal=postcode)[:2]
+    )
+    if len(matches) != 1:
+        return
+    out.data["recipient_id"] = matches[0].pk
+    out.derived.append("recipient_id")
+    out.warnings.append(
+        _(
+            "Destinataire proposé d'après le nom « %(name)s » et le code postal %(postcode)s lus dans le "
+            "fichier, qui ne donne pas son identifiant : vérifiez qu'il s'agit bien de %(identifier)s."
+        )
+        % {"name": name, "postcode": postcode, "identifier": matches[0].identifier}
+    )
 
 
 def _bank_account(fields, structure, out, recognised):

@@ -274,7 +274,9 @@ def process_item(*, item_id: int) -> None:
             data = handle.read()
         try:
             # The French rules only give warnings, which a lot's report does not show.
-            result = extract(data, item.file_name, french_rules=item.deposit.kind == DepositKind.UNIT)
+            # A scan is read by OCR only for a unit deposit: a lot takes structured invoices only.
+            unit = item.deposit.kind == DepositKind.UNIT
+            result = extract(data, item.file_name, french_rules=unit, ocr=unit)
         except ExtractionError as error:
             _close(item, ItemOutcome.REJECTED, error.message)
             return
@@ -302,6 +304,11 @@ def _record(item: DepositItem, result) -> None:
         key: value for key, value in (document.get("fields") or {}).items() if value not in (None, "")
     }
     item.sources = {key: str(value)[:300] for key, value in (result.sources or {}).items()}
+    item.to_check = {
+        key: {"value": str(entry["value"])[:100], "source": str(entry["source"])[:300]}
+        for key, entry in (getattr(result, "to_check", None) or {}).items()
+    }
+    item.read_by_ocr = bool(getattr(result, "ocr", False))
     item.errors = _findings(result.validation.errors) if result.validation else []
     item.warnings = _findings(result.validation.warnings) if result.validation else []
 
@@ -364,7 +371,15 @@ def _make_draft(item: DepositItem, result, data: bytes) -> None:
                 "la facture sera transmise comme un PDF, complétez-la."
             ),
         )
-    if getattr(result, "no_text_layer", False):
+    if item.read_by_ocr:
+        messages.insert(
+            0,
+            _(
+                "Ce PDF est un document numérisé : ses données ont été lues par reconnaissance de "
+                "caractères (OCR), vérifiez chacune. Le document numérisé reste l'original de la facture."
+            ),
+        )
+    elif getattr(result, "no_text_layer", False):
         messages.insert(
             0,
             _(

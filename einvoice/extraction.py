@@ -5,7 +5,9 @@ Choices:
 - The content decides the format, not the name; a name that says otherwise is refused
   (`extension_mismatch`), so that nobody deposits a PDF believing it is an XML.
 - A PDF without a text layer (a scan) is not an error: Chorus Pro lets the supplier deposit it and
-  type the data. The result then has no fields and `no_text_layer=True`.
+  type the data. The result has `no_text_layer=True`; with `ocr=True` (the deposit worker) and
+  Tesseract installed, its pages are read by OCR and recognised like a text layer (`ocr=True` on
+  the result, confidences lowered); without Tesseract it has no fields.
 - A Factur-X is read from its XML; its PDF text is not read at all.
 """
 
@@ -13,6 +15,7 @@ import re
 import warnings
 
 from einvoice import facturx_pdf, pdf, structured, validation, xmlsafe
+from einvoice.recognition import ocr as recognition_ocr
 from einvoice.result import ExtractionError, ExtractionResult, Finding, ValidationReport
 
 MAX_SIZE = 10 * 1024 * 1024
@@ -31,7 +34,13 @@ def _kind(data: bytes) -> str | None:
 
 
 def extract(
-    data: bytes, filename: str, *, validate: bool = True, french_rules: bool = True, max_size: int = MAX_SIZE
+    data: bytes,
+    filename: str,
+    *,
+    validate: bool = True,
+    french_rules: bool = True,
+    max_size: int = MAX_SIZE,
+    ocr: bool = False,
 ) -> ExtractionResult:
     if not data:
         raise ExtractionError("empty", "Le fichier est vide.")
@@ -53,7 +62,7 @@ def extract(
         checks = {"validate": validate, "french_rules": french_rules}
         if kind == "xml":
             return _from_xml(xmlsafe.parse(data), **checks)
-        return _from_pdf(data, **checks)
+        return _from_pdf(data, **checks, ocr=ocr)
 
 
 def _from_xml(root, *, validate: bool, french_rules: bool, in_pdf: bool = False) -> ExtractionResult:
@@ -73,9 +82,9 @@ def _from_xml(root, *, validate: bool, french_rules: bool, in_pdf: bool = False)
     return result
 
 
-def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionResult:
+def _from_pdf(data: bytes, *, validate: bool, french_rules: bool, ocr: bool) -> ExtractionResult:
     document = pdf.open_pdf(data)
-    unreadable = None
+    unreadable, scanned = None, None
     try:
         try:
             root = facturx_pdf.invoice_xml(data)
@@ -89,6 +98,8 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
                 return _from_xml(root, validate=validate, french_rules=french_rules, in_pdf=True)
         pdf.check_page_contents(data)
         lines, with_text = pdf.read_lines(document)
+        if not with_text and ocr and recognition_ocr.available():
+            scanned = recognition_ocr.read_lines(document)
     finally:
         document.close()
     result = ExtractionResult(format="facturx" if unreadable else "pdf", text_layer_pages=with_text)
@@ -98,6 +109,19 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
         )
     if not with_text:
         result.no_text_layer = True
+    if scanned is not None:
+        result.ocr = True
+        _recognised(result, pdf.recognise(scanned, ocr=True))
+        result.validation.warnings.append(
+            Finding(
+                "PDF-OCR",
+                "Ce PDF est un document numérisé : ses données ont été lues par reconnaissance de "
+                "caractères (OCR) et doivent être vérifiées. Le document numérisé reste l'original.",
+                "PDF",
+            )
+        )
+        return result
+    if not with_text:
         result.validation.warnings.append(
             Finding(
                 "PDF-TEXTE",
@@ -107,5 +131,11 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool) -> ExtractionR
             )
         )
         return result
-    result.fields, result.sources = pdf.recognise(lines)
+    _recognised(result, pdf.recognise(lines))
     return result
+
+
+def _recognised(result: ExtractionResult, recognition) -> None:
+    result.fields, result.sources = recognition.fields, recognition.sources
+    result.confidence, result.to_check = recognition.confidence, recognition.to_check
+    result.recipient_hint = recognition.recipient_hint

@@ -58,6 +58,11 @@ class ExtractionResult:
     vat_summary: list = field(default_factory=list)
     # PDF only: for each field, the text it was read from.
     sources: dict = field(default_factory=dict)
+    # PDF only: how sure each field read is, and what was read but left for the user to check.
+    confidence: dict = field(default_factory=dict)
+    to_check: dict = field(default_factory=dict)
+    ocr: bool = False  # the fields were read by OCR from a scan
+    recipient_hint: dict = field(default_factory=dict)  # {"name", "postcode"} when no identifier
     validation: ValidationReport = field(default_factory=ValidationReport)
     text_layer_pages: int = 0
     no_text_layer: bool = False

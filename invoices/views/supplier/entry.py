@@ -58,10 +58,21 @@ def _mark_read_fields(form, item):
     were deduced from them."""
     read = set(item.recognised)
     for key, (field_name, source_key) in FORM_FIELDS.items():
+        unsure = item.to_check.get(source_key) if source_key and key not in read else None
+        if field_name in form.fields and unsure:
+            # Read but not sure enough to pre-fill: the user sees what was read, and types it.
+            note = format_html(
+                '<span class="fr-badge fr-badge--sm fr-badge--warning read-badge">{}</span> {}',
+                _("À vérifier"),
+                _("à vérifier : valeur lue « %(value)s » (« %(text)s »)")
+                % {"value": unsure["value"], "text": unsure["source"]},
+            )
+            form[field_name].help_text = format_html("{} {}", note, form.fields[field_name].help_text)
+            continue
         if field_name not in form.fields or (key not in read and key not in item.derived):
             continue
         if key in read:
-            badge = _("Lu dans le fichier")
+            badge = _("Lu par OCR dans le document numérisé") if item.read_by_ocr else _("Lu dans le fichier")
             source = item.sources.get(source_key, "") if source_key else ""
         else:
             badge, source = _("Déduit du fichier"), ""
