@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("invoices.urls")),
     # deposits.urls holds /factures-emises/depot(s)/….
     path("", include("deposits.urls")),
+    # api.urls holds /raccordement/ (the space), /api/oauth/token and the /cpro/ operations.
+    path("", include("api.urls")),
     # Before the admin's own: its log-in would skip the second factor and the rate limits.
     path("admin/login/", account_views.admin_login),
     path("admin/logout/", allauth_views.logout),

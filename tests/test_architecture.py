@@ -20,6 +20,7 @@ LAYERS = (
     "annuaire",
     "invoices",
     "deposits",
+    "api",
     "demo",
     "choruspro.wiring",
 )

@@ -1,0 +1,389 @@
+"""factures/v1/* and facturesTravaux/v1/rechercher (api.md §3, §4, §7), on the screens' selectors
+and services: the technical account's user acts for its structure."""
+
+import base64
+import binascii
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api import selectors, services
+from api.cpro import SUCCESS
+from api.enums import FluxSyntax
+from api.exceptions import CproError
+from api.operations.common import (
+    amount,
+    day,
+    integer,
+    moment_iso,
+    moment_minutes,
+    obj,
+    page,
+    paging_block,
+    period_end,
+    period_start,
+    search_answer,
+    strings,
+    text,
+)
+from deposits.exceptions import DepositError, DepositRefused
+from invoices import selectors as invoice_selectors
+from invoices import services as invoice_services
+from invoices import workflow
+from invoices.exceptions import InvoiceError, SubmissionRefused
+from structures.models import Structure, StructureService
+
+_RELATED = ("deposit_item__deposit__api_flux",)
+
+
+def _decoded(body, key: str) -> bytes:
+    try:
+        data = base64.b64decode(text(body, key, required=True), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise CproError(_("Le champ %(field)s n'est pas un base64 valide.") % {"field": key}) from error
+    if not data:
+        raise CproError(_("Le fichier est vide."))
+    return data
+
+
+def _refusal(error) -> CproError:
+    if isinstance(error, DepositRefused | SubmissionRefused):
+        messages = [message for values in error.errors.values() for message in values]
+        return CproError(" ".join(str(message) for message in messages))
+    return CproError(str(error))
+
+
+# --- Supplier side --------------------------------------------------------------------------------
+
+
+def deposer_flux(call, body):
+    syntax = text(body, "syntaxeFlux", required=True)
+    if syntax not in FluxSyntax.values:
+        raise CproError(
+            _("Syntaxe de flux non prise en charge : %(syntax)s (acceptées : %(known)s).")
+            % {"syntax": syntax[:40], "known": ", ".join(FluxSyntax.values)}
+        )
+    name = text(body, "nomFichier", required=True)[:200]
+    data = _decoded(body, "fichierFlux")
+    try:
+        flux = services.deposit_flux(account=call.account, syntax=syntax, name=name, data=data)
+    except DepositError as error:
+        raise _refusal(error) from error
+    return {
+        **SUCCESS,
+        "numeroFluxDepot": selectors.flux_number(flux.deposit, syntax),
+        "dateDepot": day(flux.deposit.created_at),
+        "syntaxeFlux": syntax,
+    }
+
+
+def _flux_number_of(invoice) -> str:
+    item = getattr(invoice, "deposit_item", None)
+    if item is None:
+        return ""
+    return selectors.flux_number(item.deposit, selectors.flux_syntax(item.deposit))
+
+
+def _filtered(queryset, body):
+    """The criteria both searches share (api.md §3.2, §4.1); unknown ones are ignored."""
+    filters = Q()
+    number = text(body, "numeroFacture")
+    if number:
+        filters &= Q(number=number)
+    statuses = strings(body, "statutCourant")
+    if statuses:
+        filters &= Q(status__in=statuses)
+    types = strings(body, "typeFacture") + strings(body, "listeTypeFacture")
+    if types:
+        filters &= Q(invoice_type__in=types)
+    for key, field in (("numeroBonCommande", "numero_engagement"), ("numeroMarche", "contract_number")):
+        if text(body, key):
+            filters &= Q(**{field: text(body, key)})
+    for key, field in (
+        ("DateFacture", "invoice_date"),
+        ("DateDepot", "deposited_at"),
+        ("DateHeureEtatCourant", "status_changed_at"),
+    ):
+        start, end = period_start(body.get(f"periode{key}Du")), period_end(body.get(f"periode{key}Au"))
+        if start:
+            filters &= Q(**{f"{field}__gte": start.date() if field == "invoice_date" else start})
+        if end:
+            filters &= Q(**{f"{field}__lte": end.date() if field == "invoice_date" else end})
+    return queryset.filter(filters).select_related(*_RELATED).order_by("-deposited_at", "-pk")
+
+
+def _list_item(invoice) -> dict:
+    return {
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "typeFacture": invoice.invoice_type,
+        "typeDemandePaiement": "FACTURE",
+        "numeroFluxDepot": _flux_number_of(invoice),
+        "dateDepot": day(invoice.deposited_at),
+        "dateFacture": day(invoice.invoice_date),
+        "dateHeureEtatCourant": moment_iso(invoice.status_changed_at),
+        "codeFournisseur": invoice.supplier.identifier,
+        "typeIdentifiantFournisseur": invoice.supplier.identifier_type,
+        "designationFournisseur": invoice.supplier.raison_sociale,
+        "idDestinataire": invoice.recipient_id,
+        "codeDestinataire": invoice.recipient.identifier if invoice.recipient_id else "",
+        "designationDestinataire": invoice.recipient.raison_sociale if invoice.recipient_id else "",
+        "idServiceExecutant": invoice.recipient_service_id,
+        "codeServiceExecutant": invoice.recipient_service.code if invoice.recipient_service_id else "",
+        "nomServiceExecutant": invoice.recipient_service.libelle if invoice.recipient_service_id else "",
+        "montantHT": amount(invoice.total_ht),
+        "montantTTC": amount(invoice.total_ttc),
+        "montantAPayer": amount(invoice.amount_due),
+        "devise": invoice.currency,
+        "modeDepot": invoice.deposit_mode,
+        "numeroBonCommande": invoice.numero_engagement,
+        "numeroMarche": invoice.contract_number,
+        "numeroFactureOrigine": invoice.origin_invoice_number,
+        "factureTelechargeeParDestinataire": invoice.downloaded_by_recipient,
+        "rejetTraite": False,
+        "commentaireEtatCourant": "",
+    }
+
+
+def rechercher_fournisseur(call, body):
+    queryset = invoice_selectors.sent_by(call.structure)
+    flux = text(body, "numeroFluxDepot")
+    if flux:
+        deposit = selectors.deposit_of_flux(call.structure, flux)
+        queryset = queryset.filter(deposit_item__deposit=deposit) if deposit else queryset.none()
+    rows, *paging = page(_filtered(queryset, body), obj(body, "rechercheFactureParFournisseur"))
+    items = [{"identifiantFactureCPP": invoice.pk, **_list_item(invoice)} for invoice in rows]
+    return search_answer("listeFactures", items, *paging)
+
+
+def _issued(call, body, *keys):
+    invoice = invoice_selectors.sent_by(call.structure).filter(pk=integer(body, *keys)).first()
+    if invoice is None:
+        raise CproError(_("Facture introuvable."), code_retour=20006)
+    return invoice
+
+
+def _supplier_action(function, call, body, **arguments):
+    invoice = _issued(call, body, "identifiantFactureCPP", "idFacture")
+    try:
+        invoice = function(actor=call.user, structure=call.structure, invoice_id=invoice.pk, **arguments)
+    except InvoiceError as error:
+        raise _refusal(error) from error
+    return {
+        **SUCCESS,
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "dateDepot": day(invoice.deposited_at),
+        "dateTraitement": day(timezone.now()),
+    }
+
+
+def recycler(call, body):
+    """A TO_RECYCLE invoice re-routed to the recipient and service given (or its current ones)."""
+    invoice = _issued(call, body, "identifiantFactureCPP", "idFacture")
+    target = obj(body, "destinataire")
+    recipient = invoice.recipient
+    code = text(target, "codeDestinataire").replace(" ", "")
+    if code:
+        recipient = Structure.objects.public().filter(identifier=code).first()
+        if recipient is None:
+            raise CproError(_("Destinataire introuvable : %(code)s.") % {"code": code[:40]})
+    service = invoice.recipient_service if recipient == invoice.recipient else None
+    service_code = text(target, "codeServiceExecutant")
+    if service_code:
+        service = StructureService.objects.filter(
+            structure=recipient, code=service_code, is_active=True
+        ).first()
+        if service is None:
+            raise CproError(_("Service introuvable : %(code)s.") % {"code": service_code[:40]})
+    engagement = text(obj(body, "reference"), "numeroBonCommande") or invoice.numero_engagement
+    return _supplier_action(
+        invoice_services.recycle_invoice,
+        call,
+        body,
+        recipient=recipient,
+        recipient_service=service,
+        numero_engagement=engagement,
+        comment=text(body, "commentaire"),
+    )
+
+
+def completer(call, body):
+    """A SUSPENDED invoice completed with a comment (attachments through ajouter/fichier are not
+    served yet)."""
+    return _supplier_action(
+        invoice_services.complete_invoice, call, body, comment=text(body, "commentaire")[:2000]
+    )
+
+
+# --- Both sides -----------------------------------------------------------------------------------
+
+
+def _readable(call, body, *keys):
+    """An invoice the caller issued (sent) or received; another structure's answers « not found »."""
+    invoice_id = integer(body, *keys)
+    invoice = (
+        invoice_selectors.sent_by(call.structure).filter(pk=invoice_id).first()
+        or invoice_selectors.received_by(call.structure, call.user).filter(pk=invoice_id).first()
+    )
+    if invoice is None:
+        raise CproError(_("Facture introuvable."), code_retour=20006)
+    return invoice
+
+
+def _person(user) -> dict:
+    return {
+        "Nom": getattr(user, "nom", "") or "",
+        "Prenom": getattr(user, "prenom", "") or "",
+        "Email": getattr(user, "email", "") or "",
+        "Telephone": getattr(user, "telephone", "") or "",
+    }
+
+
+def consulter_historique(call, body):
+    invoice = _readable(call, body, "idFacture")
+    changes = list(invoice.status_changes.select_related("actor").order_by("-created_at", "-pk"))
+    actions = list(invoice.user_actions.select_related("actor").order_by("-created_at", "-pk"))
+    events = list(invoice.events.order_by("-created_at", "-pk"))
+    return {
+        **SUCCESS,
+        # OCA ignores an answer whose idFacture differs from its request (api.md §3.3).
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutCourantCode": invoice.status,
+        "modeDepot": invoice.deposit_mode,
+        "derniereAction": (
+            {"derniereActionCode": actions[0].action, "derniereActionId": actions[0].pk} if actions else {}
+        ),
+        "historiquesDesStatuts": {
+            "histoStatut": [
+                {
+                    "histoStatutId": change.pk,
+                    "histoStatutCode": change.to_status,
+                    "histoStatutDatePassage": moment_minutes(change.created_at),
+                    "histoStatutCommentaire": change.reason,
+                    **{f"histoStatutUtilisateur{k}": v for k, v in _person(change.actor).items()},
+                }
+                for change in changes
+            ],
+            "nbResultatsParPageHistoStatut": len(changes),
+            "pageCouranteHistoStatut": 1,
+            "pagesHistoStatut": 1,
+            "totalHistoStatut": len(changes),
+        },
+        "historiquesDesActionsUtilisateurs": {
+            "histoAction": [
+                {
+                    "histoActionId": action.pk,
+                    "histoActionCode": action.action,
+                    "histoActionDateHeure": moment_minutes(action.created_at),
+                    **{f"histoActionUtilisateur{k}": v for k, v in _person(action.actor).items()},
+                }
+                for action in actions
+            ],
+            "nbResultatsParPageHistoAction": len(actions),
+            "pageCouranteHistoAction": 1,
+            "pagesHistoAction": 1,
+            "totalHistoAction": len(actions),
+        },
+        "historiquesDesEvenementsComplementaires": {
+            "evenement": [
+                {
+                    "evenementId": event.pk,
+                    "evenementDateHeure": moment_minutes(event.created_at),
+                    "evenementLibelle": event.label,
+                    "evenementQui": event.who,
+                }
+                for event in events
+            ],
+            "nbResultatsParPageEvenement": len(events),
+            "pageCouranteEvenement": 1,
+            "pagesEvenement": 1,
+            "totalEvenement": len(events),
+        },
+    }
+
+
+def telecharger_groupe(call, body):
+    """The PDF of one invoice (its legal original); PIVOT and several invoices are not served yet."""
+    if text(body, "format", required=True).upper() != "PDF":
+        raise CproError(_("Seul le format PDF est disponible pour le moment."))
+    invoices = body.get("listeFacture")
+    if not isinstance(invoices, list) or len(invoices) != 1 or not isinstance(invoices[0], dict):
+        raise CproError(_("Indiquez une facture dans listeFacture."))
+    invoice = _readable(call, invoices[0], "idFacture")
+    original = invoice_services.ensure_original(invoice_id=invoice.pk)
+    if original is None:
+        raise CproError(_("Le document de cette facture n'est pas encore disponible."))
+    if invoice.recipient_id == call.structure.pk:
+        invoice_services.mark_downloaded(actor=call.user, structure=call.structure, invoice_id=invoice.pk)
+    with original.file.open("rb") as handle:
+        content = handle.read()
+    return {**SUCCESS, "fichierResultat": base64.b64encode(content).decode()}
+
+
+# --- Recipient side -------------------------------------------------------------------------------
+
+
+def rechercher_recipiendaire(call, body):
+    if text(body, "typeDemandePaiement") == "FACTURE_TRAVAUX":
+        queryset = invoice_selectors.received_by(call.structure, call.user).none()
+    else:
+        queryset = invoice_selectors.received_by(call.structure, call.user)
+    suppliers = [
+        entry.get("idFournisseur") for entry in body.get("listeFournisseurs") or [] if isinstance(entry, dict)
+    ]
+    if suppliers:
+        queryset = queryset.filter(supplier_id__in=[s for s in suppliers if isinstance(s, int)])
+    if isinstance(body.get("factureTelechargeeParDestinataire"), bool):
+        queryset = queryset.filter(downloaded_by_recipient=body["factureTelechargeeParDestinataire"])
+    rows, number, pages, size, total = page(_filtered(queryset, body), obj(body, "paramRecherche"))
+    items = [{"idFacture": invoice.pk, **_list_item(invoice)} for invoice in rows]
+    # Pastell reads the paging at the top level (api.md §1.7).
+    return {
+        **search_answer("listeFactures", items, number, pages, size, total),
+        **paging_block(number, pages, size, total),
+    }
+
+
+def _transition_to(status: str) -> str:
+    names = [t.name for t in workflow.TRANSITIONS if t.side == workflow.Side.RECIPIENT and t.target == status]
+    if not names:
+        raise CproError(_("Statut cible non autorisé : %(status)s.") % {"status": status[:40]})
+    return names[0]
+
+
+def traiter_recue(call, body):
+    invoice_id = integer(body, "idFacture")
+    status = text(body, "nouveauStatut", required=True)
+    transition = _transition_to(status)
+    try:
+        invoice = invoice_services.process_invoice(
+            actor=call.user,
+            structure=call.structure,
+            invoice_id=invoice_id,
+            transition=transition,
+            reason=text(body, "motif"),
+            mandate_number=text(body, "numeroDPMandat"),
+        )
+    except InvoiceError as error:
+        raise _refusal(error) from error
+    return {
+        **SUCCESS,
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "dateTraitement": day(timezone.now()),
+        "nouveauStatut": invoice.status,
+    }
+
+
+def rechercher_travaux(call, body):
+    """No works invoices yet: « no result » as Pastell expects it (20007, api.md §7)."""
+    return {
+        "codeRetour": 20007,
+        "libelle": "GFT_MSG_01.075 La recherche n'a retourné aucun résultat",
+        "parametresRetour": paging_block(1, 0, 0, 0),
+        "listeFacturesTravaux": [],
+    }
