@@ -19,8 +19,7 @@ from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.models import AccessToken
 
-from api import services
-from api.enums import ConnectionStatus
+from api import selectors, services
 from api.exceptions import CproError
 
 SUCCESS = {"codeRetour": 0, "libelle": "TRA_MSG_00.000"}
@@ -61,9 +60,7 @@ def _application(request):
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("missing bearer token", "invalid_token")
     checksum = hashlib.sha256(token.strip().encode()).hexdigest()
-    access = (
-        AccessToken.objects.select_related("application__connection").filter(token_checksum=checksum).first()
-    )
+    access = AccessToken.objects.select_related("application").filter(token_checksum=checksum).first()
     if access is None or access.expires + TOKEN_GRACE < timezone.now():
         raise _unauthorized("invalid or expired token", "invalid_token")
     return access.application
@@ -127,19 +124,14 @@ def _run(request, operation):
     application = account = None
     try:
         application = _application(request)
-        connection = getattr(application, "connection", None)
-        if connection is None or connection.status != ConnectionStatus.ACTIVE:
-            raise CproError(
-                _("Cette application n'est raccordée à aucune structure."), code_retour=403, http=403
-            )
-        _check_rate(application)
         account = _account(request)
-        if account.structure_id != connection.structure_id:
+        if not selectors.is_connected(application, account.structure):
             raise CproError(
                 _("Cette application n'est pas raccordée à la structure du compte technique."),
                 code_retour=403,
                 http=403,
             )
+        _check_rate(application)
         payload = operation(Call(account=account, application=application), _body(request))
         return application, account, answer(payload)
     except CproError as error:

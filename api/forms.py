@@ -16,6 +16,15 @@ class ConnectionForm(PortalForm):
     contact_name = forms.CharField(label=_("Nom du contact technique"), max_length=100)
     contact_email = forms.EmailField(label=_("Adresse électronique du contact technique"))
     contact_phone = forms.CharField(label=_("Téléphone du contact technique"), max_length=30, required=False)
+    client_id = forms.CharField(
+        label=_("Identifiant client d'une application existante"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Laissez vide pour créer une application et recevoir son secret ; renseignez-le pour "
+            "raccorder une application qu'une autre structure a déjà déclarée."
+        ),
+    )
 
 
 class PasswordForm(PortalForm):

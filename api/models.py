@@ -12,10 +12,13 @@ from structures.models import Structure
 
 class ApiConnection(models.Model):
     """Raccordement API: a structure's software, known by its OAuth2 application (client id and
-    secret issued here, the portal playing PISTE's part)."""
+    secret issued here, the portal playing PISTE's part). One application may be connected to
+    several structures, as a PISTE application is: each declares its own raccordement."""
 
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="api_connections")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="connection")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="connections")
+    # The connection that created the application: only it may renew the shared secret.
+    owns_application = models.BooleanField(_("application créée par ce raccordement"), default=True)
     name = models.CharField(_("nom de l'application"), max_length=100)
     usage_type = models.CharField(_("type d'utilisation"), max_length=20, choices=UsageType.choices)
     contact_name = models.CharField(_("nom du contact technique"), max_length=100)
@@ -31,6 +34,9 @@ class ApiConnection(models.Model):
         verbose_name = _("raccordement API")
         verbose_name_plural = _("raccordements API")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "application"], name="api_connection_unique"),
+        ]
 
     def __str__(self):
         return self.name

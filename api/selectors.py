@@ -3,6 +3,7 @@ technical account's in /cpro/)."""
 
 from django.db.models import QuerySet
 
+from api.enums import ConnectionStatus
 from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, TechnicalAccount
 from deposits.models import Deposit
 
@@ -15,6 +16,13 @@ PORTAL_INTERFACE = "1000"
 
 def connections_of(structure) -> QuerySet[ApiConnection]:
     return ApiConnection.objects.filter(structure=structure).select_related("application")
+
+
+def is_connected(application, structure) -> bool:
+    """The application has an active raccordement to the structure."""
+    return ApiConnection.objects.filter(
+        application=application, structure=structure, status=ConnectionStatus.ACTIVE
+    ).exists()
 
 
 def accounts_of(structure) -> QuerySet[TechnicalAccount]:

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
 from accounts.enums import UserStatus
@@ -57,21 +57,41 @@ def _password_expiry() -> datetime.datetime:
 
 @transaction.atomic
 def declare_connection(
-    *, actor, structure, name: str, usage_type: str, contact_name: str, contact_email: str, contact_phone=""
+    *,
+    actor,
+    structure,
+    name: str,
+    usage_type: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    client_id: str = "",
+    credentials: tuple[str, str] | None = None,
 ) -> tuple[ApiConnection, str]:
-    """Déclarer un raccordement: the application gets its client id and secret; the secret is
-    returned once, stored hashed."""
+    """Déclarer un raccordement. Without `client_id`, a new application gets its client id and
+    secret, returned once and stored hashed (`credentials` fixes both, for the demo only); with
+    it, the structure connects an application another structure declared (secret "")."""
     _require_manager(actor, structure)
-    secret = generate_client_secret()
-    application = Application.objects.create(
-        name=name[:255],
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-        client_secret=secret,
-    )
+    secret = ""
+    if client_id:
+        application = Application.objects.filter(client_id=client_id.strip()).first()
+        if application is None:
+            raise ApiSpaceError(_("Aucune application n'a cet identifiant client."))
+        if ApiConnection.objects.filter(structure=structure, application=application).exists():
+            raise ApiSpaceError(_("Cette application est déjà raccordée à la structure."))
+    else:
+        client_id, secret = credentials or (generate_client_id(), generate_client_secret())
+        application = Application.objects.create(
+            name=name[:255],
+            client_id=client_id,
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+            client_secret=secret,
+        )
     connection = ApiConnection.objects.create(
         structure=structure,
         application=application,
+        owns_application=bool(secret),
         name=name,
         usage_type=usage_type,
         contact_name=contact_name,
@@ -102,6 +122,8 @@ def renew_secret(*, actor, structure, connection_id: int) -> tuple[ApiConnection
     connection = _lock_connection(structure, connection_id)
     if connection.status != ConnectionStatus.ACTIVE:
         raise ApiSpaceError(_("Ce raccordement est clos."))
+    if not connection.owns_application:
+        raise ApiSpaceError(_("Seule la structure qui a créé l'application peut renouveler son secret."))
     secret = generate_client_secret()
     connection.application.client_secret = secret
     connection.application.save(update_fields=["client_secret"])
@@ -114,16 +136,14 @@ def renew_secret(*, actor, structure, connection_id: int) -> tuple[ApiConnection
 
 @transaction.atomic
 def close_connection(*, actor, structure, connection_id: int) -> ApiConnection:
+    """Clore: the application's calls for this structure are refused from now on (403); other
+    structures connected to the same application keep theirs."""
     _require_manager(actor, structure)
     connection = _lock_connection(structure, connection_id)
     if connection.status == ConnectionStatus.CLOSED:
         raise ApiSpaceError(_("Ce raccordement est déjà clos."))
     connection.status = ConnectionStatus.CLOSED
     connection.save(update_fields=["status"])
-    # A secret nobody knows: the token endpoint refuses the application from now on.
-    connection.application.client_secret = generate_client_secret()
-    connection.application.save(update_fields=["client_secret"])
-    AccessToken.objects.filter(application=connection.application).delete()
     _audit(
         actor=actor, structure=structure, action=ApiAuditAction.CONNECTION_CLOSED, description=connection.name
     )
@@ -237,11 +257,6 @@ def authenticate_account(login: str, password: str) -> TechnicalAccount | None:
 # --- /cpro/ calls ---------------------------------------------------------------------------------
 
 
-def _connected_structure_id(application) -> int | None:
-    connection = getattr(application, "connection", None) if application else None
-    return connection.structure_id if connection else None
-
-
 def record_call(
     *, application, account, method: str, path: str, http_status: int, code_retour, duration_ms: int
 ):
@@ -250,8 +265,7 @@ def record_call(
     ApiCall.objects.create(
         application=application,
         account=account,
-        # A call refused before its account was read still shows in its application's structure.
-        structure_id=account.structure_id if account else _connected_structure_id(application),
+        structure_id=account.structure_id if account else None,
         method=method[:10],
         path=path[:200],
         http_status=http_status,

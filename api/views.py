@@ -63,7 +63,8 @@ def declare_connection(request):
     except ApiSpaceError as error:
         form.add_error(None, str(error))
         return _render(request, connection_form=form, status=422)
-    # Shown once: only its hash is kept.
+    messages.success(request, _("Le raccordement « %(name)s » est déclaré.") % {"name": connection.name})
+    # A new application's secret is shown once: only its hash is kept.
     return _render(request, issued={"connection": connection, "secret": secret})
 
 
