@@ -8,10 +8,12 @@ app_name = "api"
 urlpatterns = [
     # PISTE's token path (api.md §2.2), served by django-oauth-toolkit.
     path("api/oauth/token", oauth_views.TokenView.as_view(), name="token"),
+    path("cpro/openapi.json", views.openapi_document, name="openapi"),
     # `//cpro/` too: a base URL configured with a trailing slash (api.md §1.1).
     re_path(r"^(?:/)?cpro/(?P<path>.*)$", cpro.dispatch, name="cpro"),
     # Raccordement EDI et API
     path("raccordement/", views.home, name="home"),
+    path("raccordement/documentation/", views.documentation, name="documentation"),
     path("raccordement/declarer/", views.declare_connection, name="declare"),
     path("raccordement/<int:connection_id>/secret/", views.renew_secret, name="renew_secret"),
     path("raccordement/<int:connection_id>/clore/", views.close_connection, name="close"),

@@ -3,11 +3,12 @@ accounts. Sensitive actions (accounts, secrets) ask for the password again."""
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from api import selectors, services
+from api import openapi, selectors, services
 from api.exceptions import ApiSpaceError
 from api.forms import ConnectionForm, PasswordForm, TechnicalAccountForm
 from api.permissions import raccordement_abilities
@@ -43,6 +44,16 @@ def _act(request, service, success: str, **arguments):
     else:
         messages.success(request, success)
     return redirect("api:home")
+
+
+def openapi_document(request):
+    return JsonResponse(openapi.document(request.build_absolute_uri("/").rstrip("/")))
+
+
+def documentation(request):
+    """The OpenAPI document as a page: each operation, its method and what its answer carries."""
+    spec = openapi.document(request.build_absolute_uri("/").rstrip("/"))
+    return render(request, "api/documentation.html", {"operations": openapi.listing(spec), "spec": spec})
 
 
 @manager_required
