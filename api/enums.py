@@ -31,6 +31,7 @@ class ApiAuditAction(models.TextChoices):
     ACCOUNT_CREATED = "COMPTE_TECHNIQUE_CREE", _("Création d'un compte technique")
     PASSWORD_RESET = "MOT_DE_PASSE_REINITIALISE", _("Réinitialisation du mot de passe d'un compte technique")
     ACCOUNT_REVOKED = "COMPTE_TECHNIQUE_REVOQUE", _("Révocation d'un compte technique")
+    EDI_DECLARED = "RACCORDEMENT_EDI_DECLARE", _("Déclaration d'un raccordement EDI")
 
 
 # Flux syntaxes served first (api.md §8.2): the three formats of OCA and Pastell.

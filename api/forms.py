@@ -47,3 +47,15 @@ class TechnicalAccountForm(PasswordForm):
         help_text=_("Une adresse électronique, par exemple tech.erp@votre-structure.fr."),
     )
     field_order = ["login", "password"]
+
+
+class EdiConnectionForm(PortalForm):
+    account = forms.ModelChoiceField(
+        label=_("Compte technique qui dépose les fichiers"),
+        queryset=None,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -105,6 +107,31 @@ class ApiCall(models.Model):
         return f"{self.method} {self.path} {self.http_status}"
 
 
+class EdiConnection(models.Model):
+    """Raccordement EDI: an inbound folder whose files are deposited as deposer/flux deposits them,
+    by a technical account, and an outbound folder where their reports and the status changes of
+    the structure's invoices are written (served over SFTP, docker-compose.yml)."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="edi_connections")
+    account = models.ForeignKey(TechnicalAccount, on_delete=models.PROTECT, related_name="edi_connections")
+    folder = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
+    )
+    # The last status change written outbound: the next scan writes those after it.
+    last_status_change_id = models.BigIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("date de déclaration"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("raccordement EDI")
+        verbose_name_plural = _("raccordements EDI")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return str(self.folder)
+
+
 class ApiFlux(models.Model):
     """A flux deposited through deposer/flux: its Chorus Pro number is derived from the deposit,
     its declared syntax and file name kept as sent."""
@@ -113,6 +140,11 @@ class ApiFlux(models.Model):
     account = models.ForeignKey(TechnicalAccount, on_delete=models.PROTECT, related_name="fluxes")
     syntax = models.CharField(_("syntaxe du flux"), max_length=40, choices=FluxSyntax.choices)
     file_name = models.CharField(_("nom du fichier"), max_length=200)
+    # Dropped in an EDI inbound folder: its report goes to the outbound one once written.
+    edi_connection = models.ForeignKey(
+        EdiConnection, null=True, blank=True, on_delete=models.PROTECT, related_name="fluxes"
+    )
+    report_written_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("date de dépôt"), auto_now_add=True)
 
     class Meta:

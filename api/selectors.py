@@ -3,8 +3,8 @@ technical account's in /cpro/)."""
 
 from django.db.models import QuerySet
 
-from api.enums import ConnectionStatus
-from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, TechnicalAccount
+from api.enums import AccountStatus, ConnectionStatus
+from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, EdiConnection, TechnicalAccount
 from deposits.models import Deposit
 
 # A flux number: `CPP001` + 4 interface digits + the deposit's id on 15 digits (api.md §8.1).
@@ -25,8 +25,16 @@ def is_connected(application, structure) -> bool:
     ).exists()
 
 
+def edi_connections_of(structure) -> QuerySet[EdiConnection]:
+    return EdiConnection.objects.filter(structure=structure).select_related("account")
+
+
 def accounts_of(structure) -> QuerySet[TechnicalAccount]:
     return TechnicalAccount.objects.filter(structure=structure)
+
+
+def active_accounts_of(structure) -> QuerySet[TechnicalAccount]:
+    return accounts_of(structure).filter(status=AccountStatus.ACTIVE)
 
 
 def calls_of(structure, *, limit: int = 50) -> QuerySet[ApiCall]:

@@ -18,9 +18,10 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 from oauth2_provider.models import AccessToken, Application
 
 from accounts.enums import UserStatus
+from api import selectors
 from api.enums import AccountStatus, ApiAuditAction, ConnectionStatus, FluxSyntax
 from api.exceptions import ApiSpaceError
-from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, TechnicalAccount
+from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, EdiConnection, TechnicalAccount
 from deposits import services as deposit_services
 from deposits.enums import DepositFormat, DepositKind
 from deposits.exceptions import DepositError
@@ -147,6 +148,21 @@ def close_connection(*, actor, structure, connection_id: int) -> ApiConnection:
     _audit(
         actor=actor, structure=structure, action=ApiAuditAction.CONNECTION_CLOSED, description=connection.name
     )
+    return connection
+
+
+@transaction.atomic
+def declare_edi_connection(*, actor, structure, account_id: int) -> EdiConnection:
+    """Raccordement EDI: the account's inbound and outbound folders are created at once."""
+    from api import edi
+
+    _require_manager(actor, structure)
+    account = selectors.active_accounts_of(structure).filter(pk=account_id).first()
+    if account is None:
+        raise ApiSpaceError(_("Compte technique introuvable."))
+    connection = EdiConnection.objects.create(structure=structure, account=account, created_by=actor)
+    edi.create_folders(connection)
+    _audit(actor=actor, structure=structure, action=ApiAuditAction.EDI_DECLARED, description=account.login)
     return connection
 
 

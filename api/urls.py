@@ -17,6 +17,7 @@ urlpatterns = [
     path("raccordement/declarer/", views.declare_connection, name="declare"),
     path("raccordement/<int:connection_id>/secret/", views.renew_secret, name="renew_secret"),
     path("raccordement/<int:connection_id>/clore/", views.close_connection, name="close"),
+    path("raccordement/edi/declarer/", views.declare_edi, name="declare_edi"),
     path("raccordement/comptes-techniques/creer/", views.create_account, name="create_account"),
     path(
         "raccordement/comptes-techniques/<int:account_id>/mot-de-passe/",

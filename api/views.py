@@ -2,6 +2,7 @@
 accounts. Sensitive actions (accounts, secrets) ask for the password again."""
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from api import openapi, selectors, services
 from api.exceptions import ApiSpaceError
-from api.forms import ConnectionForm, PasswordForm, TechnicalAccountForm
+from api.forms import ConnectionForm, EdiConnectionForm, PasswordForm, TechnicalAccountForm
 from api.permissions import raccordement_abilities
 from structures.permissions import manager_required
 
 
-def _render(request, *, connection_form=None, account_form=None, issued=None, status=200):
+def _render(request, *, connection_form=None, account_form=None, edi_form=None, issued=None, status=200):
     structure = request.current_structure
     return render(
         request,
@@ -29,6 +30,9 @@ def _render(request, *, connection_form=None, account_form=None, issued=None, st
             "connection_form": connection_form or ConnectionForm(),
             "account_form": account_form or TechnicalAccountForm(),
             "password_form": PasswordForm(),
+            "edi_connections": selectors.edi_connections_of(structure),
+            "edi_form": edi_form or EdiConnectionForm(accounts=selectors.active_accounts_of(structure)),
+            "edi_root": settings.API_EDI_ROOT,
             "issued": issued,
         },
         status=status,
@@ -100,6 +104,21 @@ def close_connection(request, connection_id):
     connection = get_object_or_404(selectors.connections_of(request.current_structure), pk=connection_id)
     success = _("Le raccordement « %(name)s » est clos.") % {"name": connection.name}
     return _act(request, services.close_connection, success, connection_id=connection.pk)
+
+
+@require_POST
+@manager_required
+def declare_edi(request):
+    structure = request.current_structure
+    form = EdiConnectionForm(request.POST, accounts=selectors.active_accounts_of(structure))
+    if not form.is_valid():
+        return _render(request, edi_form=form, status=422)
+    return _act(
+        request,
+        services.declare_edi_connection,
+        _("Le raccordement EDI est déclaré : ses dossiers sont prêts."),
+        account_id=form.cleaned_data["account"].pk,
+    )
 
 
 @require_POST

@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "invoices.tasks.notify_missed_changes_task",
         "schedule": 300.0,
     },
+    # Files dropped in the raccordements EDI's inbound folders (api/edi.py).
+    "api-scan-edi-folders": {
+        "task": "api.tasks.scan_edi_folders_task",
+        "schedule": 60.0,
+    },
     # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
     "invoices-daily-digest": {
         "task": "invoices.tasks.send_daily_digests_task",

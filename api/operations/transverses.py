@@ -129,8 +129,8 @@ def _technical_errors(deposit) -> list[dict]:
     return [{"codeErreur": "REJET_FLUX", "libelleErreur": deposit.error, "natureErreur": "TECHNIQUE"}]
 
 
-def consulter_cr_detaille(call, body):
-    deposit = _deposit(call, body)
+def detailed_report(deposit) -> dict:
+    """The flux report of consulterCRDetaille, also written to an EDI outbound folder."""
     report = _report(deposit)
     return {
         **SUCCESS,
@@ -143,6 +143,10 @@ def consulter_cr_detaille(call, body):
         "listeErreurDP": _rejected_items(deposit),
         "listeErreurTechnique": _technical_errors(deposit),
     }
+
+
+def consulter_cr_detaille(call, body):
+    return detailed_report(_deposit(call, body))
 
 
 def consulter_cr(call, body):

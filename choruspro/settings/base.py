@@ -278,5 +278,8 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 # A technical account's password is valid this long after it is set (api.md §2.4: +12 months).
 API_PASSWORD_VALIDITY_DAYS = 365
+# EDI: one inbound and one outbound folder per raccordement EDI, under this root (the SFTP service
+# of docker-compose.yml serves it).
+API_EDI_ROOT = env.path("API_EDI_ROOT", default=BASE_DIR / "var" / "edi")
 # deposer/flux carries the file in base64 inside JSON: 30 MB lots become 40 MB bodies.
 API_MAX_BODY_SIZE = 42 * 1024 * 1024
