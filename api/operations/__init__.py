@@ -110,6 +110,14 @@ OPERATIONS = {
         requires=(("format", "string"), ("listeFacture", "array")),
         returns=("fichierResultat",),
     ),
+    "factures/v1/consulter/fournisseur": Operation(
+        factures.consulter_fournisseur, returns=("facture",), requires=(("identifiantFactureCPP", "integer"),)
+    ),
+    "factures/v1/consulter/recipiendaire": Operation(
+        factures.consulter_recipiendaire,
+        returns=("facture",),
+        requires=(("identifiantFactureCPP", "integer"),),
+    ),
     "factures/v1/rechercher/recipiendaire": Operation(
         factures.rechercher_recipiendaire,
         lists=("listeFactures",),

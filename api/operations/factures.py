@@ -27,6 +27,7 @@ from api.operations.common import (
     strings,
     text,
 )
+from api.pivot import pivot_xml
 from deposits.exceptions import DepositError, DepositRefused
 from invoices import selectors as invoice_selectors
 from invoices import services as invoice_services
@@ -306,22 +307,123 @@ def consulter_historique(call, body):
     }
 
 
-def telecharger_groupe(call, body):
-    """The PDF of one invoice (its legal original); PIVOT and several invoices are not served yet."""
-    if text(body, "format", required=True).upper() != "PDF":
-        raise CproError(_("Seul le format PDF est disponible pour le moment."))
-    invoices = body.get("listeFacture")
-    if not isinstance(invoices, list) or len(invoices) != 1 or not isinstance(invoices[0], dict):
-        raise CproError(_("Indiquez une facture dans listeFacture."))
-    invoice = _readable(call, invoices[0], "idFacture")
+def _downloaded(call, invoice) -> bytes:
+    """The legal original's bytes; the recipient's download is recorded as in the screens."""
     original = invoice_services.ensure_original(invoice_id=invoice.pk)
     if original is None:
         raise CproError(_("Le document de cette facture n'est pas encore disponible."))
     if invoice.recipient_id == call.structure.pk:
         invoice_services.mark_downloaded(actor=call.user, structure=call.structure, invoice_id=invoice.pk)
     with original.file.open("rb") as handle:
-        content = handle.read()
+        return handle.read()
+
+
+def telecharger_groupe(call, body):
+    """PDF: one invoice's legal original; PIVOT: one XML with every invoice asked and its files."""
+    kind = text(body, "format", required=True).upper()
+    wanted = body.get("listeFacture")
+    if not isinstance(wanted, list) or not wanted or not all(isinstance(entry, dict) for entry in wanted):
+        raise CproError(_("Indiquez les factures dans listeFacture."))
+    invoices = [_readable(call, entry, "idFacture") for entry in wanted]
+    if kind == "PDF":
+        if len(invoices) != 1:
+            raise CproError(_("Le format PDF se télécharge une facture à la fois."))
+        content = _downloaded(call, invoices[0])
+    elif kind == "PIVOT":
+        for invoice in invoices:
+            _downloaded(call, invoice)
+        content = pivot_xml(invoices)
+    else:
+        raise CproError(_("Format inconnu : %(format)s (PDF ou PIVOT).") % {"format": kind[:20]})
     return {**SUCCESS, "fichierResultat": base64.b64encode(content).decode()}
+
+
+def _detail(invoice) -> dict:
+    """consulter/fournisseur and consulter/recipiendaire: the invoice as the recipient receives it."""
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "modeDepot": invoice.deposit_mode,
+        "commentaire": "",
+        "cadreDeFacturation": {"codeCadreFacturation": invoice.cadre},
+        "destinataire": {
+            "idDestinataire": invoice.recipient_id,
+            "codeDestinataire": invoice.recipient.identifier,
+            "libelleDestinataire": invoice.recipient.raison_sociale,
+            "idServiceExecutant": invoice.recipient_service_id,
+            "codeServiceExecutant": invoice.recipient_service.code if invoice.recipient_service_id else "",
+            "libelleServiceExecutant": invoice.recipient_service.libelle
+            if invoice.recipient_service_id
+            else "",
+        },
+        "fournisseur": {
+            "idFournisseur": invoice.supplier_id,
+            "codeFournisseur": invoice.supplier.identifier,
+            "typeIdentifiantFournisseur": invoice.supplier.identifier_type,
+            "designationFournisseur": invoice.supplier.raison_sociale,
+        },
+        "references": {
+            "typeFacture": invoice.invoice_type,
+            "typeTva": invoice.vat_type,
+            "codeDeviseFacture": invoice.currency,
+            "dateFacture": day(invoice.invoice_date),
+            "dateDepot": day(invoice.deposited_at),
+            "dateEcheancePaiement": day(invoice.due_date),
+            "modePaiement": invoice.payment_mode,
+            "numeroBonCommande": invoice.numero_engagement,
+            "numeroMarche": invoice.contract_number,
+            "numeroFactureOrigine": invoice.origin_invoice_number,
+            "motifExonerationTva": invoice.exemption_reason,
+        },
+        "montantTotal": {
+            "montantHtTotal": amount(invoice.total_ht),
+            "montantTVA": amount(invoice.total_vat),
+            "montantTtcTotal": amount(invoice.total_ttc),
+            "montantAPayer": amount(invoice.amount_due),
+            "montantRemiseGlobaleTTC": amount(invoice.global_discount),
+            "motifRemiseGlobaleTTC": invoice.global_discount_reason,
+            "montantTtcAvantRemiseGlobalTTC": amount(invoice.total_ttc_before_discount),
+        },
+        "lignesDePoste": {
+            "lignePoste": [
+                {
+                    "lignePosteNumero": line.position,
+                    "lignePosteReference": line.reference,
+                    "lignePosteDenomination": line.designation,
+                    "lignePosteQuantite": amount(line.quantity),
+                    "lignePosteMontantUnitaireHT": amount(line.unit_price),
+                    "lignePosteTauxTva": amount(line.vat_rate),
+                }
+                for line in invoice.lines.order_by("position")
+            ]
+        },
+        "listeDesPiecesJointes": {
+            "pieceJointe": [
+                {
+                    "pieceJointeId": piece.pk,
+                    "pieceJointeDesignation": piece.name,
+                    "pieceJointeType": piece.kind,
+                }
+                for piece in invoice.attachments.all()
+            ]
+        },
+    }
+
+
+def consulter_fournisseur(call, body):
+    return {**SUCCESS, "facture": _detail(_issued(call, body, "identifiantFactureCPP"))}
+
+
+def consulter_recipiendaire(call, body):
+    invoice = (
+        invoice_selectors.received_by(call.structure, call.user)
+        .filter(pk=integer(body, "identifiantFactureCPP"))
+        .first()
+    )
+    if invoice is None:
+        raise CproError(_("Facture introuvable."), code_retour=20006)
+    return {**SUCCESS, "facture": _detail(invoice)}
 
 
 # --- Recipient side -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ recipient's software; another structure's invoices are never found."""
 import base64
 
 import pytest
+from lxml import etree
 
 from api.models import ApiFlux
 from invoices.models import Invoice
@@ -108,6 +109,35 @@ def test_the_recipient_finds_downloads_and_processes_the_invoice(cpro, flux, rec
     ).json()
     assert base64.b64decode(pdf["fichierResultat"]).startswith(b"%PDF-")
     assert Invoice.objects.get(pk=invoice["idFacture"]).downloaded_by_recipient
+    pivot = cpro(
+        entity,
+        "factures/v1/telecharger/groupe",
+        {"format": "PIVOT", "listeFacture": [{"idFacture": invoice["idFacture"]}]},
+    ).json()
+    root = etree.fromstring(base64.b64decode(pivot["fichierResultat"]))
+    [unit] = root.findall("CPPFactures/CPPFacturePivotUnitaire")
+    assert unit.findtext("DonneesFacture/Id") == "FX/2026/001"
+    assert unit.findtext("Debiteur/Identifiant") == recipient.identifier
+    assert unit.findtext("DonneesFacture/Montants/MontantTTC") == str(
+        Invoice.objects.get(pk=invoice["idFacture"]).total_ttc
+    )
+    [main] = [piece for piece in unit.findall("PJ") if piece.findtext("TypePJ") == "01"]
+    assert base64.b64decode(main.findtext("Contenu")).startswith(b"%PDF-")
+    detail = cpro(
+        entity, "factures/v1/consulter/recipiendaire", {"identifiantFactureCPP": invoice["idFacture"]}
+    ).json()
+    assert detail["facture"]["numeroFacture"] == "FX/2026/001"
+    assert len(detail["facture"]["lignesDePoste"]["lignePoste"]) == 2
+    assert (
+        cpro(
+            entity, "factures/v1/consulter/fournisseur", {"identifiantFactureCPP": invoice["idFacture"]}
+        ).status_code
+        == 400
+    )
+    supplier_view = cpro(
+        flux[0], "factures/v1/consulter/fournisseur", {"identifiantFactureCPP": invoice["idFacture"]}
+    ).json()
+    assert supplier_view["facture"]["destinataire"]["codeDestinataire"] == recipient.identifier
     refused = cpro(
         entity, "factures/v1/traiter/recue", {"idFacture": invoice["idFacture"], "nouveauStatut": "REJETEE"}
     )
