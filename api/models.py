@@ -155,6 +155,29 @@ class ApiFlux(models.Model):
         return self.file_name
 
 
+def piece_path(instance, filename):
+    return f"api/{instance.structure_id}/{instance.folder}/{filename}"
+
+
+class ApiPiece(models.Model):
+    """A PDF sent with deposer/pdf (`pieceJointeId`), waiting for the soumettre that makes it an
+    invoice's original."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(TechnicalAccount, on_delete=models.PROTECT, related_name="pieces")
+    folder = models.UUIDField(default=uuid.uuid4, editable=False)
+    name = models.CharField(_("nom du fichier"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=piece_path, max_length=255)
+    created_at = models.DateTimeField(_("date de dépôt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce déposée par l'API")
+        verbose_name_plural = _("pièces déposées par l'API")
+
+    def __str__(self):
+        return self.name
+
+
 class ApiAuditLog(AppendOnlyModel):
     """Append-only trace of every write in Raccordement EDI et API, chained per structure."""
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +22,15 @@ from accounts.enums import UserStatus
 from api import selectors
 from api.enums import AccountStatus, ApiAuditAction, ConnectionStatus, FluxSyntax
 from api.exceptions import ApiSpaceError
-from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, EdiConnection, TechnicalAccount
+from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, ApiPiece, EdiConnection, TechnicalAccount
 from deposits import services as deposit_services
 from deposits.enums import DepositFormat, DepositKind
 from deposits.exceptions import DepositError
 from deposits.services import LOT_EXTENSIONS
-from invoices.enums import Cadre
+from invoices import attachments as attachment_rules
+from invoices import services as invoice_services
+from invoices.enums import Cadre, DepositMode
+from invoices.exceptions import InvoiceError
 from structures import permissions as structure_permissions
 from structures.enums import MembershipStatus, Role, Space, SubscriptionMode, SubscriptionStatus
 from structures.models import Membership, OpenedSpace, SpaceSubscription
@@ -329,3 +333,53 @@ def deposit_flux(*, account: TechnicalAccount, syntax: str, name: str, data: byt
         upload=SimpleUploadedFile(lot_name, lot),
     )
     return ApiFlux.objects.create(deposit=deposit, account=account, syntax=syntax, file_name=name[:200])
+
+
+# --- deposer/pdf, soumettre -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_piece(*, account: TechnicalAccount, name: str, data: bytes, signed: bool) -> ApiPiece:
+    """deposer/pdf: the PDF is checked as the screens' Dépôt checks it and kept for soumettre."""
+    refusal = invoice_services.new_invoice_refusal(account.user, account.structure)
+    if refusal:
+        raise DepositError(refusal)
+    declared = DepositFormat.PDF_SIGNED if signed else DepositFormat.PDF
+    problem = deposit_services.upload_problem(
+        kind=DepositKind.UNIT, declared_format=declared, name=name, data=data
+    )
+    if problem:
+        raise DepositError(problem)
+    piece = ApiPiece(structure=account.structure, account=account, name=name[:200])
+    piece.file.save(attachment_rules.clean_name(name)[-100:] or "facture.pdf", ContentFile(data), save=False)
+    piece.save()
+    return piece
+
+
+@transaction.atomic
+def submit_pdf_invoice(
+    *, account: TechnicalAccount, piece_id: int, data: dict, lines: list[dict], amount_due
+):
+    """soumettre: the invoice is made from its data and the deposited PDF, then sent with the checks
+    of *Valider et envoyer*; refused, nothing is left behind."""
+    piece = ApiPiece.objects.select_for_update().filter(pk=piece_id, structure=account.structure).first()
+    if piece is None:
+        raise InvoiceError(_("Pièce jointe introuvable : déposez le PDF avec deposer/pdf."))
+    with piece.file.open("rb") as handle:
+        original = handle.read()
+    invoice = invoice_services.create_deposited_draft(
+        actor=account.user,
+        structure=account.structure,
+        data=data,
+        lines=lines,
+        amount_due=amount_due,
+        deposit_mode=DepositMode.PDF,
+        original_name=attachment_rules.clean_name(piece.name)[-50:],
+        original_data=original,
+    )
+    invoice = invoice_services.submit_invoice(
+        actor=account.user, structure=account.structure, invoice_id=invoice.pk
+    )
+    piece.file.delete(save=False)
+    piece.delete()
+    return invoice

@@ -87,6 +87,16 @@ OPERATIONS = {
         requires=(("fichierFlux", "string"), ("nomFichier", "string"), ("syntaxeFlux", "string")),
         returns=("numeroFluxDepot", "dateDepot", "syntaxeFlux"),
     ),
+    "factures/v1/deposer/pdf": Operation(
+        factures.deposer_pdf,
+        returns=("pieceJointeId",),
+        requires=(("fichierFacture", "string"), ("nomFichier", "string")),
+    ),
+    "factures/v1/soumettre": Operation(
+        factures.soumettre,
+        returns=("identifiantFactureCPP", "statutFacture"),
+        requires=(("numeroFactureSaisi", "string"), ("dateFacture", "string"), ("destinataire", "object")),
+    ),
     "factures/v1/rechercher/fournisseur": Operation(
         factures.rechercher_fournisseur, lists=("listeFactures",)
     ),

@@ -3,6 +3,7 @@ and services: the technical account's user acts for its structure."""
 
 import base64
 import binascii
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 from django.utils import timezone
@@ -76,6 +77,137 @@ def deposer_flux(call, body):
         "numeroFluxDepot": selectors.flux_number(flux.deposit, syntax),
         "dateDepot": day(flux.deposit.created_at),
         "syntaxeFlux": syntax,
+    }
+
+
+def deposer_pdf(call, body):
+    """A PDF kept for soumettre (`pieceJointeId`), with what could be read in it (domain §4.4)."""
+    from einvoice.extraction import ExtractionError, extract
+
+    name = text(body, "nomFichier", required=True)[:200]
+    data = _decoded(body, "fichierFacture")
+    try:
+        piece = services.store_piece(
+            account=call.account,
+            name=name,
+            data=data,
+            signed=text(body, "formatDepot").startswith("PDF_SIGNE"),
+        )
+    except DepositError as error:
+        raise _refusal(error) from error
+    try:
+        fields = extract(data, name, validate=False).fields
+    except ExtractionError:
+        fields = {}
+    read = {key: value for key, value in fields.items() if value not in (None, "")}
+    numbers = {
+        "montantHtTotal": read.get("total_ht"),
+        "montantTVA": read.get("total_vat"),
+        "montantTtcAvantRemiseGlobalTTC": read.get("total_ttc"),
+        "montantAPayer": read.get("amount_due"),
+    }
+    return {
+        **SUCCESS,
+        "pieceJointeId": piece.pk,
+        "numeroFacture": str(read.get("invoice_number") or "")[:20],
+        "dateFacture": str(read.get("issue_date") or "")[:10],
+        "codeDestinataire": str(read.get("recipient_identifier") or ""),
+        "codeServiceExecutant": str(read.get("service_code") or ""),
+        "codeFournisseur": str(read.get("supplier_siret") or ""),
+        "codeDeviseFacture": str(read.get("currency") or ""),
+        "typeFacture": str(read.get("document_type") or ""),
+        "numeroBonCommande": str(read.get("engagement_number") or ""),
+        **{key: amount(value) for key, value in numbers.items() if value is not None},
+    }
+
+
+def _main_piece_id(body) -> int:
+    """`pieceJointePrincipale`: an array for Pastell, an object for go-choruspro (api.md §3.5)."""
+    main = body.get("pieceJointePrincipale")
+    entry = main[0] if isinstance(main, list) and main else main
+    if not isinstance(entry, dict):
+        raise CproError(_("Le champ pieceJointePrincipale est obligatoire."))
+    return integer(entry, "pieceJointePrincipaleId")
+
+
+def _submitted_lines(body, total_ht, total_vat) -> list[dict]:
+    lines = [line for line in body.get("lignePoste") or [] if isinstance(line, dict)]
+    if lines:
+        return [
+            {
+                "reference": text(line, "lignePosteReference"),
+                "designation": text(line, "lignePosteDenomination") or _("Ligne %(n)d") % {"n": n},
+                "quantity": text(line, "lignePosteQuantite") or "1",
+                "unit_price": text(line, "lignePosteMontantUnitaireHT") or "0",
+                "vat_rate": text(line, "lignePosteTauxTva") or text(line, "lignePosteTauxTvaManuel") or "0",
+            }
+            for n, line in enumerate(lines, start=1)
+        ]
+    # No lines given: one line carrying the totals, at the rate they imply.
+    rate = round(float(total_vat) * 100 / float(total_ht), 2) if float(total_ht or 0) else 0
+    return [
+        {
+            "designation": _("Facture"),
+            "quantity": "1",
+            "unit_price": str(total_ht or 0),
+            "vat_rate": f"{rate:g}",
+        }
+    ]
+
+
+def soumettre(call, body):
+    """An invoice given as JSON with the PDF of deposer/pdf, sent with the checks of *Valider et envoyer*."""
+    target, references, totals = obj(body, "destinataire"), obj(body, "references"), obj(body, "montantTotal")
+    code = text(target, "codeDestinataire", required=True).replace(" ", "")
+    recipient = Structure.objects.public().filter(identifier=code).first()
+    if recipient is None:
+        raise CproError(_("Destinataire introuvable : %(code)s.") % {"code": code[:40]})
+    service = None
+    if text(target, "codeServiceExecutant"):
+        service = StructureService.objects.filter(
+            structure=recipient, code=text(target, "codeServiceExecutant"), is_active=True
+        ).first()
+        if service is None:
+            raise CproError(
+                _("Service introuvable : %(code)s.") % {"code": text(target, "codeServiceExecutant")[:40]}
+            )
+    invoice_date = period_start(text(body, "dateFacture", required=True))
+    data = {
+        "cadre": text(obj(body, "cadreDeFacturation"), "codeCadreFacturation") or "A1_FACTURE_FOURNISSEUR",
+        "recipient_id": recipient.pk,
+        "recipient_service_id": service.pk if service else None,
+        "number": text(body, "numeroFactureSaisi", required=True),
+        "invoice_date": invoice_date.date(),
+        "invoice_type": text(references, "typeFacture") or "FACTURE",
+        "currency": text(references, "deviseFacture") or "EUR",
+        "vat_type": text(references, "typeTva") or "TVA_SUR_DEBIT",
+        "payment_mode": text(references, "modePaiement") or "VIREMENT",
+        "numero_engagement": text(references, "numeroBonCommande"),
+        "contract_number": text(references, "numeroMarche"),
+        "origin_invoice_number": text(references, "numeroFactureOrigine"),
+        "exemption_reason": text(references, "motifExonerationTva"),
+        "comment": text(body, "commentaire")[:2000],
+    }
+    lines = _submitted_lines(body, totals.get("montantHtTotal"), totals.get("montantTVA"))
+    due = totals.get("montantAPayer")
+    try:
+        invoice = services.submit_pdf_invoice(
+            account=call.account,
+            piece_id=_main_piece_id(body),
+            data=data,
+            lines=lines,
+            amount_due=Decimal(str(due)) if isinstance(due, int | float | str) and str(due).strip() else None,
+        )
+    except (InvoiceError, InvalidOperation, ValueError) as error:
+        raise _refusal(error) from error
+    return {
+        **SUCCESS,
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "dateDepot": day(invoice.deposited_at),
+        "identifiantStructure": call.structure.identifier,
+        "empreinteCertificatDepot": "",
     }
 
 
