@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits fuzz clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-api fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-lists: $(STAMP)
 bench-deposits: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.deposits
+
+bench-api: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.api
 
 # The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
 # var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.
