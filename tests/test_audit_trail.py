@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
+from api.models import ApiAuditLog
 from choruspro import history
 from deposits.enums import DepositFormat, DepositKind
 from deposits.models import DepositStatusChange
@@ -23,7 +24,7 @@ from tests.deposits.conftest import upload
 
 pytestmark = pytest.mark.django_db
 
-CHAINED = [InvoiceStatusChange, InvoiceUserAction, InvoiceEvent, AuditLog, DepositStatusChange]
+CHAINED = [InvoiceStatusChange, InvoiceUserAction, InvoiceEvent, AuditLog, DepositStatusChange, ApiAuditLog]
 
 
 @pytest.fixture

