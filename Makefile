@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-documents bench-faults bench-recognition fuzz clean
+.PHONY: install run test lint bench-annuaire bench-lists bench-deposits bench-documents bench-faults bench-recognition bench-api fuzz clean
 
 # uv (from PyPI) installs in a fraction of pip's time; pip stays the fallback when uv cannot be
 # had or fails. Both show their progress.
@@ -63,6 +63,9 @@ FAULT_ARGS ?= --whole-worker
 bench-faults: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m benchmarks.faults --users $(FAULT_USERS) $(FAULT_ARGS)
+bench-api: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m benchmarks.api
 
 # The readers under FUZZ_MUTANTS seeded mutants (counts per target and mutator; crashes saved in
 # var/fuzz-crashes/), then FUZZ_DEPOSITS of them through the deposit service and its task.

@@ -31,12 +31,17 @@ app.conf.beat_schedule = {
         "task": "invoices.tasks.validate_tacitly_task",
         "schedule": 900.0,
     },
-    # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
+    # Files dropped in the raccordements EDI's inbound folders (api/edi.py).
+    "api-scan-edi-folders": {
+        "task": "api.tasks.scan_edi_folders_task",
+        "schedule": 60.0,
+    },
     # Issue 16: a sollicitation left unanswered five working days is flagged to its addressee.
     "solicitations-flag-overdue": {
         "task": "solicitations.tasks.flag_overdue_solicitations_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Domain §6.6: users may choose one digest e-mail a day instead of one per event.
     "invoices-daily-digest": {
         "task": "invoices.tasks.send_daily_digests_task",
         "schedule": crontab(hour=7, minute=0),

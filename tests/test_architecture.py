@@ -21,6 +21,7 @@ LAYERS = (
     "invoices",
     "deposits",
     "solicitations",
+    "api",
     "demo",
     "choruspro.wiring",
 )

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
+from api.models import ApiAuditLog
 from choruspro import history
 from deposits.enums import DepositFormat, DepositKind
 from deposits.models import DepositStatusChange
@@ -32,6 +33,7 @@ CHAINED = [
     AuditLog,
     DepositStatusChange,
     SolicitationExchange,
+    ApiAuditLog,
 ]
 
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_countries",
     "captcha",
+    "oauth2_provider",
     # Project apps
     "accounts",
     "structures",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "invoices",
     "deposits",
     "solicitations",
+    "api",
     # Last: Django's form templates, after django-dsfr's overrides of some of them.
     "django.forms",
 ]
@@ -278,3 +280,43 @@ LOGGING = {
     },
 }
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- API (mode Service, ../shared/docs/api.md) -----------------------------------------------------
+# The portal plays PISTE's part: OAuth2 client credentials at /api/oauth/token (django-oauth-toolkit),
+# then every /cpro/ call with a bearer token and a technical account (cpro-account).
+OAUTH2_PROVIDER = {
+    # Clients read expires_in as an integer ≤ 32767 (api.md §2.1); OCA renews 240 s before.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {"openid": "Appels de l'API Chorus Pro"},
+    "DEFAULT_SCOPES": ["openid"],
+    # chorus-api sends the secret unencoded in its form body: only URL-safe characters (api.md §2.1).
+    "CLIENT_SECRET_GENERATOR_LENGTH": 64,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The OAuth 2.0 security BCP (RFC 9700) in full: only client credentials are used, tokens are
+    # stored hashed (the /cpro/ layer finds them by checksum).
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "REDIRECT_URI_SCHEME",
+            "REFRESH_TOKEN",
+            "TOKEN_STORAGE",
+        )
+    },
+}
+# The api app's connections point at the application model; Django reads its swappable name here.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Calls per application and per minute; beyond, a 429 JSON answer.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+# A technical account's password is valid this long after it is set (api.md §2.4: +12 months).
+API_PASSWORD_VALIDITY_DAYS = 365
+# EDI: one inbound and one outbound folder per raccordement EDI, under this root (the SFTP service
+# of docker-compose.yml serves it).
+API_EDI_ROOT = env.path("API_EDI_ROOT", default=BASE_DIR / "var" / "edi")
+# deposer/flux carries the file in base64 inside JSON: 30 MB lots become 40 MB bodies.
+API_MAX_BODY_SIZE = 42 * 1024 * 1024

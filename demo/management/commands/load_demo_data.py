@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.test import override_settings
 
 from demo.annuaire import load_demo_annuaire
+from demo.api import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, TECHNICAL_ACCOUNTS, load_demo_api
 from demo.invoices import load_demo_invoices
 from demo.solicitations import load_demo_solicitations
 from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_structures
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         parties = load_demo_structures()
         load_demo_annuaire()
+        load_demo_api(**parties._asdict())
         # Hundreds of status changes: their notification e-mails would only bury the useful ones.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(**parties._asdict())
@@ -34,6 +36,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
         for email, (_nom, _prenom, role) in {**USERS, **WORKS_USERS}.items():
             self.stdout.write(f"  {email:42} {account_role(email, role)}")
+        for login, label in TECHNICAL_ACCOUNTS.items():
+            self.stdout.write(f"  {login:42} {label} (API, en-tête cpro-account)")
+        self.stdout.write(
+            f"  Application API : client_id {DEMO_CLIENT_ID}, client_secret {DEMO_CLIENT_SECRET}"
+        )
         self.stdout.write(f"  Fournisseur : {supplier}    Entité publique : {entity}")
         port = os.environ.get("PORT", "8000")
         self.stdout.write(

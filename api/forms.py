@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from api.enums import UsageType
+from choruspro.forms import PortalForm
+
+
+class ConnectionForm(PortalForm):
+    name = forms.CharField(
+        label=_("Nom de l'application"),
+        max_length=100,
+        help_text=_("Le nom de votre logiciel ou de votre application (ERP, parapheur…)."),
+    )
+    usage_type = forms.ChoiceField(label=_("Type d'utilisation"), choices=UsageType.choices)
+    contact_name = forms.CharField(label=_("Nom du contact technique"), max_length=100)
+    contact_email = forms.EmailField(label=_("Adresse électronique du contact technique"))
+    contact_phone = forms.CharField(label=_("Téléphone du contact technique"), max_length=30, required=False)
+    client_id = forms.CharField(
+        label=_("Identifiant client d'une application existante"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Laissez vide pour créer une application et recevoir son secret ; renseignez-le pour "
+            "raccorder une application qu'une autre structure a déjà déclarée."
+        ),
+    )
+
+
+class PasswordForm(PortalForm):
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("Au moins 12 caractères ; il expire dans un an."),
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class TechnicalAccountForm(PasswordForm):
+    login = forms.EmailField(
+        label=_("Identifiant du compte technique"),
+        help_text=_("Une adresse électronique, par exemple tech.erp@votre-structure.fr."),
+    )
+    field_order = ["login", "password"]
+
+
+class EdiConnectionForm(PortalForm):
+    account = forms.ModelChoiceField(
+        label=_("Compte technique qui dépose les fichiers"),
+        queryset=None,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

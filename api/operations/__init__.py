@@ -1,0 +1,142 @@
+"""The table of /cpro/ operations: path (under /cpro/) → methods and function."""
+
+from dataclasses import dataclass
+
+from api.operations import factures, structures, transverses
+
+
+@dataclass(frozen=True)
+class Operation:
+    function: object
+    methods: tuple[str, ...] = ("POST",)
+    # The keys every successful answer carries besides codeRetour and libelle: the list of a search
+    # (always an array) or the object a client dereferences. The OpenAPI document requires them.
+    returns: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    # Mandatory request fields and their JSON types (the others are optional, unknown ones ignored).
+    requires: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return (self.function.__doc__ or self.function.__name__).strip().splitlines()[0]
+
+
+OPERATIONS = {
+    # Health-check is a GET for chorus-api and go-choruspro; POST is harmless (api.md §6.1).
+    "transverses/v1/health-check": Operation(
+        transverses.health_check, ("GET", "POST"), returns=("body", "statusCode", "statusCodeValue")
+    ),
+    "transverses/v1/consulterCR": Operation(
+        transverses.consulter_cr,
+        requires=(("numeroFluxDepot", "string"),),
+        returns=("numeroFluxDepot", "etatCourantFlux"),
+    ),
+    "transverses/v1/consulterCRDetaille": Operation(
+        transverses.consulter_cr_detaille,
+        requires=(("numeroFluxDepot", "string"),),
+        returns=("numeroFluxDepot", "etatCourantDepotFlux", "listeErreurDP", "listeErreurTechnique"),
+    ),
+    "transverses/v1/consulter/information/siret": Operation(
+        transverses.information_siret, requires=(("siretStructure", "string"),), returns=("siret", "siren")
+    ),
+    "transverses/v1/rechercher/destinataire": Operation(
+        transverses.rechercher_destinataire, lists=("listeDestinataires",)
+    ),
+    "transverses/v1/recuperer/structures/actives/destinataire": Operation(
+        transverses.structures_actives_destinataire, lists=("listeStructures",)
+    ),
+    "transverses/v1/recuperer/structures/actives/fournisseur": Operation(
+        transverses.structures_actives_fournisseur, lists=("listeStructures",)
+    ),
+    "transverses/v1/recuperer/devises": Operation(transverses.devises, lists=("listeDevises",)),
+    "transverses/v1/recuperer/tauxtva": Operation(transverses.taux_tva, lists=("listeTauxTva",)),
+    "transverses/v1/recuperer/cadrefacturation": Operation(
+        transverses.cadres, lists=("listeCadreFacturation",)
+    ),
+    "transverses/v1/recuperer/motifs/exonerationtva": Operation(
+        transverses.motifs_exoneration, lists=("listeMotifsExonerationTva",)
+    ),
+    "transverses/v1/recuperer/modereglements": Operation(
+        transverses.modes_reglement, lists=("listeModePaiement",)
+    ),
+    "transverses/v1/recuperer/typeidentifiant/structure": Operation(
+        transverses.types_identifiant, lists=("listeTypeIdentifiant",)
+    ),
+    "transverses/v1/recuperer/etats/traitement": Operation(
+        transverses.etats_traitement, lists=("listeStatutsPossiblesPourTraitement",)
+    ),
+    "structures/v1/rechercher": Operation(structures.rechercher, lists=("listeStructures",)),
+    "structures/v1/consulter": Operation(
+        structures.consulter,
+        requires=(("idStructureCPP", "integer"),),
+        returns=("adressePostaleDuSiege", "informationGenerales", "parametres"),
+    ),
+    "structures/v1/rechercher/services": Operation(
+        structures.rechercher_services, requires=(("idStructure", "integer"),), lists=("listeServices",)
+    ),
+    "structures/v1/consulter/service": Operation(
+        structures.consulter_service,
+        requires=(("idStructure", "integer"), ("idService", "integer")),
+        returns=("adressePostale", "informationsGenerales", "parametres"),
+    ),
+    "engagementsJuridiques/v1/rechercher": Operation(
+        structures.rechercher_engagements, lists=("listeEngagementJuridique",)
+    ),
+    "factures/v1/deposer/flux": Operation(
+        factures.deposer_flux,
+        requires=(("fichierFlux", "string"), ("nomFichier", "string"), ("syntaxeFlux", "string")),
+        returns=("numeroFluxDepot", "dateDepot", "syntaxeFlux"),
+    ),
+    "factures/v1/deposer/pdf": Operation(
+        factures.deposer_pdf,
+        returns=("pieceJointeId",),
+        requires=(("fichierFacture", "string"), ("nomFichier", "string")),
+    ),
+    "factures/v1/soumettre": Operation(
+        factures.soumettre,
+        returns=("identifiantFactureCPP", "statutFacture"),
+        requires=(("numeroFactureSaisi", "string"), ("dateFacture", "string"), ("destinataire", "object")),
+    ),
+    "factures/v1/rechercher/fournisseur": Operation(
+        factures.rechercher_fournisseur, lists=("listeFactures",)
+    ),
+    "factures/v1/recycler": Operation(
+        factures.recycler,
+        requires=(("identifiantFactureCPP", "integer"),),
+        returns=("identifiantFactureCPP", "statutFacture"),
+    ),
+    "factures/v1/completer": Operation(
+        factures.completer,
+        requires=(("identifiantFactureCPP", "integer"),),
+        returns=("identifiantFactureCPP", "statutFacture"),
+    ),
+    "factures/v1/consulter/historique": Operation(
+        factures.consulter_historique,
+        requires=(("idFacture", "integer"),),
+        returns=("idFacture", "statutCourantCode", "historiquesDesStatuts"),
+    ),
+    "factures/v1/telecharger/groupe": Operation(
+        factures.telecharger_groupe,
+        requires=(("format", "string"), ("listeFacture", "array")),
+        returns=("fichierResultat",),
+    ),
+    "factures/v1/consulter/fournisseur": Operation(
+        factures.consulter_fournisseur, returns=("facture",), requires=(("identifiantFactureCPP", "integer"),)
+    ),
+    "factures/v1/consulter/recipiendaire": Operation(
+        factures.consulter_recipiendaire,
+        returns=("facture",),
+        requires=(("identifiantFactureCPP", "integer"),),
+    ),
+    "factures/v1/rechercher/recipiendaire": Operation(
+        factures.rechercher_recipiendaire,
+        lists=("listeFactures",),
+        returns=("pageCourante", "pages", "total"),
+    ),
+    "factures/v1/traiter/recue": Operation(
+        factures.traiter_recue,
+        requires=(("idFacture", "integer"), ("nouveauStatut", "string")),
+        returns=("idFacture", "nouveauStatut"),
+    ),
+    "facturesTravaux/v1/rechercher": Operation(factures.rechercher_travaux, lists=("listeFacturesTravaux",)),
+}

@@ -1,0 +1,243 @@
+"""transverses/v1/* (api.md §6, §8): health check, flux reports, reference lists, SIRET."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from annuaire import selectors as annuaire_selectors
+from api import selectors
+from api.cpro import SUCCESS
+from api.exceptions import CproError
+from api.operations.common import moment_iso, obj, page, search_answer, text
+from deposits.enums import FluxStatus, ItemOutcome
+from invoices import workflow
+from invoices.enums import CURRENCIES, VAT_RATES, Cadre, ExemptionReason, PaymentMode
+from structures.enums import IdentifierType, StructureKind
+from structures.models import Structure
+
+# A deposit given up after its retries is, for a client, a flux refused as a whole (never
+# IN_INCIDENTE, which OCA polls forever: api.md §8.3).
+_FLUX_STATES = {FluxStatus.TECHNICAL_ERROR: FluxStatus.REJECTED}
+
+
+def health_check(call, body):
+    return {"body": "Le service est disponible.", "statusCode": "OK", "statusCodeValue": 200}
+
+
+def _language(body) -> str:
+    return "en" if text(body, "codeLangue").lower() == "en" else "fr"
+
+
+def _listed(body, key: str, items) -> dict:
+    with override(_language(body)):
+        return {**SUCCESS, key: [{name: str(value) for name, value in item.items()} for item in items]}
+
+
+def devises(call, body):
+    return _listed(
+        body, "listeDevises", ({"codeDevise": code, "libelleDevise": label} for code, label in CURRENCIES)
+    )
+
+
+def taux_tva(call, body):
+    items = [
+        {
+            "codeTauxTva": f"TVA{rate.normalize():f}",
+            "libelleTauxTva": f"{rate.normalize():f} %",
+            "valeurTauxTva": float(rate),
+        }
+        for rate in VAT_RATES
+    ]
+    return {**SUCCESS, "listeTauxTva": items}
+
+
+def cadres(call, body):
+    return {**SUCCESS, "listeCadreFacturation": [{"codeCadreFacturation": code} for code in Cadre.values]}
+
+
+def motifs_exoneration(call, body):
+    return _listed(
+        body,
+        "listeMotifsExonerationTva",
+        (
+            {"codeMotifExonerationTva": code, "libelleMotifExonerationTva": label}
+            for code, label in ExemptionReason.choices
+        ),
+    )
+
+
+def modes_reglement(call, body):
+    return {**SUCCESS, "listeModePaiement": [{"modePaiement": code} for code in PaymentMode.values]}
+
+
+def types_identifiant(call, body):
+    return {
+        **SUCCESS,
+        "listeTypeIdentifiant": [{"typeIdentifiantStructure": code} for code in IdentifierType.values],
+    }
+
+
+def etats_traitement(call, body):
+    """The statuses a recipient may give an invoice in `statutCourant` (the §1.3 matrix)."""
+    current = text(body, "statutCourant")
+    targets = dict.fromkeys(t.target for t in workflow.allowed(current, workflow.Side.RECIPIENT))
+    return {
+        **SUCCESS,
+        "listeStatutsPossiblesPourTraitement": [{"statutPossiblePourTraitement": t} for t in targets],
+    }
+
+
+# --- Flux reports (CR) ----------------------------------------------------------------------------
+
+
+def _deposit(call, body):
+    deposit = selectors.deposit_of_flux(call.structure, text(body, "numeroFluxDepot", required=True))
+    if deposit is None:
+        raise CproError(_("Flux introuvable."), code_retour=20004)
+    return deposit
+
+
+def _report(deposit) -> dict:
+    number = selectors.flux_number(deposit, selectors.flux_syntax(deposit))
+    interface = f"FSO{number[6:10]}A"
+    return {
+        "number": number,
+        "interface": interface,
+        "name": f"{interface}_CPP001_{number}",
+        "deposited": moment_iso(deposit.created_at),
+        "changed": moment_iso(deposit.status_changed_at),
+        "state": _FLUX_STATES.get(deposit.status, deposit.status),
+    }
+
+
+def _rejected_items(deposit) -> list[dict]:
+    return [
+        {
+            "identifiantFournisseur": str(item.fields.get("supplier_identifier") or ""),
+            "identifiantDestinataire": str(item.fields.get("recipient_identifier") or ""),
+            # BT-1: OCA detaches the invoice of that name so that it can be fixed and sent again.
+            "numeroDP": str(item.fields.get("invoice_number") or item.file_name),
+            "libelleErreurDP": item.message,
+        }
+        for item in deposit.items.all()
+        if item.outcome == ItemOutcome.REJECTED
+    ]
+
+
+def _technical_errors(deposit) -> list[dict]:
+    if not deposit.error or deposit.items.exists():
+        return []
+    return [{"codeErreur": "REJET_FLUX", "libelleErreur": deposit.error, "natureErreur": "TECHNIQUE"}]
+
+
+def detailed_report(deposit) -> dict:
+    """The flux report of consulterCRDetaille, also written to an EDI outbound folder."""
+    report = _report(deposit)
+    return {
+        **SUCCESS,
+        "numeroFluxDepot": report["number"],
+        "nomFichier": report["name"],
+        "codeInterfaceDepotFlux": report["interface"],
+        "dateDepotFlux": report["deposited"],
+        "dateHeureEtatCourantFlux": report["changed"],
+        "etatCourantDepotFlux": report["state"],
+        "listeErreurDP": _rejected_items(deposit),
+        "listeErreurTechnique": _technical_errors(deposit),
+    }
+
+
+def consulter_cr_detaille(call, body):
+    return detailed_report(_deposit(call, body))
+
+
+def consulter_cr(call, body):
+    deposit = _deposit(call, body)
+    report = _report(deposit)
+    return {
+        **SUCCESS,
+        "numeroFluxDepot": report["number"],
+        "nomFichierFlux": report["name"],
+        "codeInterfaceFlux": report["interface"],
+        "codeAppliPartenaire": "",
+        "designationPartenaire": call.structure.raison_sociale,
+        "dateDepotFlux": report["deposited"],
+        "dateHeureEtatCourantFlux": report["changed"],
+        "etatCourantFlux": report["state"],
+        # The printable report is not generated yet: clients read the state and the lists.
+        "fichierCR": "",
+    }
+
+
+# --- Structures ---------------------------------------------------------------------------------
+
+
+def information_siret(call, body):
+    siret = text(body, "siretStructure", required=True).replace(" ", "")
+    structure = Structure.objects.filter(identifier_type=IdentifierType.SIRET, identifier=siret).first()
+    if structure is None:
+        raise CproError(_("SIRET inconnu du portail."), code_retour=20005)
+    return {
+        **SUCCESS,
+        "siret": structure.identifier,
+        "siren": structure.identifier[:9],
+        "raisonSociale": structure.raison_sociale,
+        "adresse": " ".join(filter(None, [structure.adresse, structure.code_postal, structure.ville])),
+        "civilite": "",
+        "categorieEntreprise": "",
+        "categorieJuridique": "",
+        "dateCreationEntreprise": "",
+        "dateCreationEtablissement": "",
+        "dateReactivationEtablissement": "",
+        "estActif": structure.is_active,
+        "localisationSiege": structure.ville,
+        "siege": True,
+        "nonDiffusibleInsee": False,
+        "numeroInterneClassement": "",
+        "siretPredecesseurSuccesseur": "",
+    }
+
+
+def rechercher_destinataire(call, body):
+    queryset = annuaire_selectors.public_structures().order_by("raison_sociale", "pk")
+    identifier = text(body, "identifiant").replace(" ", "")
+    if identifier:
+        queryset = queryset.filter(identifier__startswith=identifier)
+    place = text(body, "nomVilleCodePostal")
+    if place:
+        queryset = queryset.filter(ville__icontains=place) | queryset.filter(code_postal__startswith=place)
+    rows, *paging = page(queryset, obj(body, "parametresRecherche"))
+    items = [
+        {
+            "idStructureCPP": structure.pk,
+            "siret": structure.identifier,
+            "nomDestinataire": structure.raison_sociale,
+            "adresseCodePostal": structure.code_postal,
+            "adresseVille": structure.ville,
+        }
+        for structure in rows
+    ]
+    return search_answer("listeDestinataires", items, *paging)
+
+
+def _active_structures(call, *, recipient: bool) -> dict:
+    structure = call.structure
+    fits = structure.is_active and (structure.kind == StructureKind.PUBLIC or not recipient)
+    items = (
+        [
+            {
+                "idStructureCPP": structure.pk,
+                "identifiant": structure.identifier,
+                "designationStructure": structure.raison_sociale,
+            }
+        ]
+        if fits
+        else []
+    )
+    return {**SUCCESS, "listeStructures": items}
+
+
+def structures_actives_destinataire(call, body):
+    return _active_structures(call, recipient=True)
+
+
+def structures_actives_fournisseur(call, body):
+    return _active_structures(call, recipient=False)

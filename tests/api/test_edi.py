@@ -1,0 +1,71 @@
+"""EDI: a file dropped in the inbound folder is deposited as deposer/flux deposits it; its report
+and the invoices' status changes are written to the outbound folder (the folders are used
+directly, as the SFTP service serves them)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from api import edi, services
+from api.models import ApiFlux, EdiConnection
+from api.tasks import scan_edi_folders_task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _edi_root(settings, tmp_path):
+    settings.API_EDI_ROOT = tmp_path
+
+
+def _edi(structure, software):
+    connection = services.declare_edi_connection(
+        actor=structure.gp, structure=structure, account_id=software.account.pk
+    )
+    return connection, *edi.folders(connection)
+
+
+def test_a_dropped_facturx_is_deposited_and_reported(
+    supplier, recipient, connect, structured_invoice, django_capture_on_commit_callbacks
+):
+    connection, inbound, outbound = _edi(supplier, connect(supplier))
+    _entity, _entity_inbound, entity_outbound = _edi(recipient, connect(recipient))
+    assert inbound.is_dir() and outbound.is_dir()
+    (inbound / "facture-EDI-1.pdf").write_bytes(structured_invoice("EDI-1"))
+    (inbound / "pas-un-pdf.pdf").write_bytes(b"bonjour")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan_edi_folders_task.delay().get() == 2
+    assert [p.name for p in inbound.iterdir() if p.is_file()] == []
+    refusal = json.loads((outbound / "pas-un-pdf.pdf.refus.json").read_text())
+    assert "PDF" in refusal["libelle"]
+    flux = ApiFlux.objects.get(edi_connection=connection)
+    edi.scan_edi_folders()
+    [report_file] = outbound.glob("CPP001*_CR.json")
+    report = json.loads(report_file.read_text())
+    assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
+    assert report_file.name.startswith(report["numeroFluxDepot"])
+    assert flux.deposit.items.get().invoice.number == "EDI-1"
+    lines = [json.loads(line) for line in (outbound / "statuts.jsonl").read_text().splitlines()]
+    assert [line["statut"] for line in lines][-1] == "MISE_A_DISPOSITION"
+    assert {line["numeroFacture"] for line in lines} == {"EDI-1"}
+    # The recipient hears of the invoice from its making available on, never of the drafts.
+    received = [
+        json.loads(line)["statut"] for line in (entity_outbound / "statuts.jsonl").read_text().splitlines()
+    ]
+    assert received == ["MISE_A_DISPOSITION"]
+    # A second scan writes nothing twice.
+    edi.scan_edi_folders()
+    assert len((outbound / "statuts.jsonl").read_text().splitlines()) == len(lines)
+    assert len(list(outbound.glob("*_CR.json"))) == 1
+
+
+def test_a_manager_declares_an_edi_connection_in_the_space(client, supplier, connect, tmp_path):
+    software = connect(supplier)
+    client.force_login(supplier.gp)
+    response = client.post(reverse("api:declare_edi"), {"account": software.account.pk})
+    assert response.status_code == 302
+    connection = EdiConnection.objects.get(structure=supplier)
+    assert (tmp_path / str(connection.folder) / "entrant").is_dir()
+    assert str(connection.folder) in client.get(reverse("api:home")).content.decode()
+    assert client.post(reverse("api:declare_edi"), {"account": 0}).status_code == 422
