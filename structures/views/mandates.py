@@ -62,6 +62,7 @@ def mandate_subscribe(request):
 
 
 @manager_required
+@reauthentication_required(allow_get=True)
 def mandate_revoke(request, mandate_id):
     structure = request.current_structure
     mandate = get_object_or_404(selectors.mandates_of(structure), pk=mandate_id)

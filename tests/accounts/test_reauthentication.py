@@ -1,5 +1,6 @@
-"""Bank details, GP transfer and billing mandate ask for the password again after 5 minutes
-(allauth's reauthentication_required); a POST waits for it and is then carried out."""
+"""Bank details, GP transfer and billing mandate (subscription, signature, revocation) ask for the
+password again after 5 minutes (allauth's reauthentication_required); a POST waits for it and is
+then carried out."""
 
 import datetime
 
@@ -24,6 +25,7 @@ SENSITIVE = [
     reverse("structures:transfer_principal"),
     reverse("structures:mandate_subscribe"),
     reverse("structures:mandate_sign", args=["jeton"]),
+    reverse("structures:mandate_revoke", args=[1]),
 ]
 
 
