@@ -30,6 +30,12 @@ def test_reading_of_each_state(status, flagged, expected):
     assert workflow.reading(status, flagged_items=flagged) == expected
 
 
+def _xrechnung(corpus, supplier, callbacks):
+    """A valid public XRechnung CII, deposited: read, with warnings of the French rules."""
+    data = (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_bytes()
+    return deposit(supplier, "g.xml", data, fmt=DepositFormat.STRUCTURED, callbacks=callbacks)
+
+
 def _badges(client, supplier) -> dict[str, str]:
     client.force_login(supplier.gp)
     page = client.get(reverse("deposits:list")).content.decode()
@@ -47,13 +53,7 @@ def test_list_badges_say_not_read_and_read_with_warnings(
         fmt=DepositFormat.STRUCTURED,
         callbacks=django_capture_on_commit_callbacks,
     )
-    good = deposit(
-        supplier,
-        "g.xml",
-        (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_bytes(),
-        fmt=DepositFormat.STRUCTURED,
-        callbacks=django_capture_on_commit_callbacks,
-    )
+    good = _xrechnung(corpus, supplier, django_capture_on_commit_callbacks)
     assert (broken.status, good.status) == (FluxStatus.REJECTED, FluxStatus.INTEGRATED)
     assert good.items.get().warnings
     badges = _badges(client, supplier)
@@ -63,13 +63,7 @@ def test_list_badges_say_not_read_and_read_with_warnings(
 
 def test_a_clean_draft_reads_read(corpus, supplier, client, django_capture_on_commit_callbacks):
     """Once its findings and messages are gone, the same deposit is « Lu », in green."""
-    made = deposit(
-        supplier,
-        "g.xml",
-        (corpus / "xml-rechnung/CII/EN16931_Einfach.cii.xml").read_bytes(),
-        fmt=DepositFormat.STRUCTURED,
-        callbacks=django_capture_on_commit_callbacks,
-    )
+    made = _xrechnung(corpus, supplier, django_capture_on_commit_callbacks)
     made.items.update(warnings=[], errors=[], message="")
     assert made.items.get().outcome == ItemOutcome.DRAFT
     assert _badges(client, supplier) == {"LU": "Lu"}
