@@ -35,6 +35,7 @@ def test_home_page_says_the_request_is_pending_instead_of_asking_for_one(client,
     assert 'data-testid="membership-pending"' in content
     assert "Menuiserie Dupont" in content
     assert "Vous n'êtes rattaché à aucune structure" not in content
+    assert "Ce qui demande votre attention" not in content  # an empty section under the callout
 
 
 def test_a_user_without_any_request_is_still_asked_to_make_one(client):
