@@ -189,9 +189,10 @@ class SetPasswordForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        # Both checks, so that a mismatch does not hide a weak password until the next try.
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
-        elif password1:
+        if password1:
             try:
                 validate_password(password1, self.user)
             except ValidationError as error:

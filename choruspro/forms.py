@@ -10,12 +10,30 @@ from dsfr.forms import DsfrBaseForm
 
 class PortalForm(DsfrBaseForm):
     """Base of every form of the portal: DSFR rendering, optional fields marked as the DSFR
-    now recommends. Setting the option per form avoids django-dsfr's deprecation warning."""
+    now recommends. Setting the option per form avoids django-dsfr's deprecation warning.
+    A bound form with errors lists them all at its top, each linked to its field (RGAA 11.10)."""
+
+    template_name = "django/forms/portal_form.html"
 
     def get_context(self):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        context["error_summary"] = self.error_summary()
         return context
+
+    def error_summary(self) -> list[dict]:
+        """Each error once: the form's own (no field to go to), then each visible field's in
+        page order, anchored on its input (a group of boxes on its first box)."""
+        summary = [{"anchor": "", "label": "", "message": message} for message in self.non_field_errors()]
+        for field in self:
+            for message in field.errors:
+                anchor = (
+                    ""
+                    if field.is_hidden
+                    else field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+                )
+                summary.append({"anchor": anchor, "label": field.label, "message": message})
+        return summary
 
 
 def object_id(value) -> int | None:

@@ -11,7 +11,7 @@ from invoices import selectors as invoice_selectors
 from invoices.forms import entry
 from structures import permissions as structure_permissions
 from structures import selectors
-from structures.enums import MembershipStatus, Space
+from structures.enums import Space
 
 
 def home(request):
@@ -23,9 +23,7 @@ def home(request):
     context = {
         "pending_memberships": selectors.pending_memberships(managed),
         "pending_subscriptions": selectors.pending_subscriptions(managed),
-        "my_pending_memberships": selectors.memberships_of(request.user).filter(
-            status=MembershipStatus.PENDING
-        ),
+        "my_pending_memberships": selectors.pending_memberships_of(request.user),
         "active_mandate": selectors.active_mandate(structure) if structure else None,
     }
     if structure is not None:

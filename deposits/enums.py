@@ -59,3 +59,14 @@ class ItemOutcome(models.TextChoices):
     # A complete structured invoice, sent at once.
     SENT = "DEPOSEE", _("Facture déposée")
     REJECTED = "REJETE", _("Rejeté")
+
+
+class Reading(models.TextChoices):
+    """What the list tells of a finished deposit: whether its files were read, and how well."""
+
+    # Every file read into an invoice, nothing to point out.
+    READ = "LU", _("Lu")
+    # Read, but with validation findings or messages to check, or some files refused.
+    READ_WITH_WARNINGS = "LU_AVEC_AVERTISSEMENTS", _("Lu avec avertissements")
+    # No invoice could be made of it.
+    NOT_READ = "NON_LU", _("Non lu")

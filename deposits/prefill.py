@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annuaire import selectors as annuaire_selectors
 from invoices import computations
@@ -383,6 +384,8 @@ def _lines(result, fields, out, structured):
     if chosen is not None:
         out.lines, derived, totals = chosen
         (out.derived if derived else out.recognised).append("lines")
+        if derived:
+            out.warnings.append(_derived_lines_explanation(len(own)))
         if due is not None and due != totals.total_ttc:
             out.amount_due = due
             out.recognised.append("amount_due")
@@ -399,6 +402,22 @@ def _lines(result, fields, out, structured):
             )
             if value is not None
         }
+
+
+def _derived_lines_explanation(own_count: int) -> str:
+    """Why the draft has one line a VAT rate: said, rather than a bare « Montant HT au taux de… »."""
+    if own_count:
+        return ngettext(
+            "La ligne du fichier ne retrouve pas ses totaux : elle est remplacée par une ligne par taux "
+            "de TVA, au montant HT du fichier. Vérifiez-la ou saisissez le détail des lignes.",
+            "Les %(count)d lignes du fichier ne retrouvent pas ses totaux : elles sont remplacées par une "
+            "ligne par taux de TVA, au montant HT du fichier. Vérifiez-la ou saisissez le détail des lignes.",
+            own_count,
+        ) % {"count": own_count}
+    return _(
+        "Le fichier ne détaille pas de lignes lisibles : une ligne par taux de TVA reprend son montant HT. "
+        "Vérifiez-la ou saisissez le détail des lignes."
+    )
 
 
 def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:

@@ -16,6 +16,13 @@ def with_counts(queryset: QuerySet[Deposit]) -> QuerySet[Deposit]:
         sent_count=Count("items", filter=Q(items__outcome=ItemOutcome.SENT)),
         draft_count=Count("items", filter=Q(items__outcome=ItemOutcome.DRAFT)),
         rejected_count=Count("items", filter=Q(items__outcome=ItemOutcome.REJECTED)),
+        # Files with something to point out: validation findings, or a draft's messages to check.
+        flagged_count=Count(
+            "items",
+            filter=~Q(items__errors=[])
+            | ~Q(items__warnings=[])
+            | (Q(items__outcome=ItemOutcome.DRAFT) & ~Q(items__message="")),
+        ),
     )
 
 

@@ -95,6 +95,7 @@ def deposit_list(request):
     page = paginate(request, selectors.with_counts(selectors.deposits_of(request.current_structure)))
     for deposit in page:
         deposit.stuck = services.is_stuck(deposit)
+        deposit.reading = workflow.reading(deposit.status, flagged_items=deposit.flagged_count)
     return render_space(request, "deposits/list.html", {"page_obj": page})
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from deposits.enums import FINISHED
+from deposits.enums import FINISHED, Reading
 from deposits.enums import FluxStatus as S
 from deposits.exceptions import InvalidTransition
 
@@ -69,3 +69,26 @@ _BADGES = {
 def badge(status: str) -> str:
     """The DSFR badge type of a state."""
     return _BADGES.get(status, "info")
+
+
+def reading(status: str, *, flagged_items: int) -> str | None:
+    """What the list's badge tells of a deposit once finished (None before): « Intégré » alone
+    would be green for a file read into a draft full of validation findings."""
+    if status in (S.REJECTED, S.TECHNICAL_ERROR):
+        return Reading.NOT_READ
+    if status == S.PARTIALLY_INTEGRATED or (status == S.INTEGRATED and flagged_items):
+        return Reading.READ_WITH_WARNINGS
+    if status == S.INTEGRATED:
+        return Reading.READ
+    return None
+
+
+_READING_BADGES = {
+    Reading.READ: "success",
+    Reading.READ_WITH_WARNINGS: "warning",
+    Reading.NOT_READ: "error",
+}
+
+
+def reading_badge(reading_value: str) -> str:
+    return _READING_BADGES[reading_value]

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
+from django.shortcuts import render
 
 from structures import selectors
 from structures.enums import (
@@ -175,6 +176,11 @@ def space_required(space):
         @login_required
         def wrapper(request, *args, **kwargs):
             membership = getattr(request, "current_membership", None)
+            if membership is None:
+                pending = list(selectors.pending_memberships_of(request.user))
+                if pending:
+                    # Not a missing page: the space opens once a manager approves the request.
+                    return render(request, "home/membership_pending.html", {"pending": pending}, status=403)
             mode = member_space_mode(membership, space) if membership is not None else None
             if mode is None:
                 raise Http404

@@ -56,6 +56,11 @@ def memberships_of(user):
     )
 
 
+def pending_memberships_of(user):
+    """The user's own requests to join a structure, still waiting for its managers."""
+    return memberships_of(user).filter(status=MembershipStatus.PENDING)
+
+
 def subscriptions_of(user):
     return (
         SpaceSubscription.objects.filter(user=user)

@@ -17,5 +17,10 @@ def deposit_badge(status: str) -> str:
 
 
 @register.filter
+def reading_badge(reading: str) -> str:
+    return workflow.reading_badge(reading)
+
+
+@register.filter
 def outcome_badge(outcome: str) -> str:
     return _OUTCOME_BADGES.get(outcome, "info")

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   function update() {
-    document.querySelectorAll(".fr-table__container, .fr-table__wrapper").forEach(function (region) {
+    document.querySelectorAll(".fr-table, .fr-table__container, .fr-table__wrapper").forEach(function (region) {
       if (region.scrollWidth > region.clientWidth + 1) {
         region.setAttribute("tabindex", "0");
         if (!region.hasAttribute("aria-label")) {

@@ -34,3 +34,29 @@ def test_search_as_you_type_then_open_a_structure(page):
     expect(requirements).to_contain_text("Code service : obligatoire")
     expect(page.get_by_test_id("structure-services")).to_contain_text("SERVICE_FINANCES")
     expect(page.get_by_test_id("structure-identifier")).to_have_text("21879844500373")
+
+
+def test_search_form_layout(page):
+    """Criteria on one row at one height, lined up with the search field, the legend clear of the
+    inputs around it; the home page's annuaire card is as tall as its text, not the column."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/annuaire/")
+    search = page.locator("#id_q").bounding_box()
+    # The legend's text, not its box (whose padding is the very space checked).
+    legend = page.evaluate(
+        """() => { const range = document.createRange();
+        range.selectNodeContents(document.querySelector('[data-testid=annuaire-criteria] legend'));
+        const box = range.getBoundingClientRect(); return {y: box.y, height: box.height}; }"""
+    )
+    first_label = page.locator("label[for=id_identifiant]").bounding_box()
+    inputs = [
+        page.locator(f"#id_{name}").bounding_box()
+        for name in ("identifiant", "raison_sociale", "ville", "code_postal")
+    ]
+    assert len({round(box["y"]) for box in inputs}) == 1
+    assert round(inputs[0]["x"]) == round(search["x"])
+    assert legend["y"] - (search["y"] + search["height"]) >= 16
+    assert first_label["y"] - (legend["y"] + legend["height"]) >= 8
+    page.goto("/")
+    card = page.locator(".fr-card", has_text="Rechercher une structure publique").bounding_box()
+    assert card["height"] < 250

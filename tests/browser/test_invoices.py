@@ -130,7 +130,7 @@ def test_recipient_processes_and_supplier_answers(page, supplier, recipient, mak
     # The supplier sees the returns, recycles one, completes another, acknowledges the rejection.
     log_in(page, supplier.gp.email)
     page.goto("/factures-emises/")
-    assert "3 factures renvoyées à prendre en connaissance" in page.inner_text("main")
+    assert "3 factures renvoyées à prendre en compte" in page.inner_text("main")
     page.get_by_role("link", name="F-2").first.click()
     assert "Mauvais destinataire" in page.inner_text("[data-testid=return-reason]")
     page.get_by_role("link", name="Recycler").click()
@@ -158,7 +158,7 @@ def test_recipient_processes_and_supplier_answers(page, supplier, recipient, mak
     page.get_by_role("button", name="Prendre connaissance").click()
     assert "1 facture prise en connaissance." in alerts(page)
     page.goto("/factures-emises/")
-    assert "renvoyées à prendre en connaissance" not in page.inner_text("main")
+    assert "renvoyées à prendre en compte" not in page.inner_text("main")
     statuses = dict(Invoice.objects.values_list("number", "status"))
     assert statuses == {
         "F-1": "REJETEE",

@@ -50,3 +50,17 @@ def test_signup_activation_and_structure_creation(page):
     assert "Bonjour Simon" in page.inner_text("h1")
     switcher = page.locator("[data-testid=structure-switcher]")
     assert "Chorus Société" in switcher.inner_text()
+
+
+def test_failed_step_focuses_the_error_summary(page):
+    """A failed sign-up step is announced: focus lands on the summary, whose link reaches the field."""
+    page.goto("/accounts/signup/")
+    page.locator("#id_email").fill("gp@exemple.fr")
+    page.locator("#id_email_confirmation").fill("autre@exemple.fr")
+    page.locator("#id_identifier").fill("123")
+    page.get_by_role("button", name="Continuer").click()
+    summary = page.locator("[data-error-summary]")
+    assert "Le formulaire contient 2 erreurs" in summary.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_email_confirmation"

@@ -57,7 +57,7 @@ def test_the_page_shows_each_months_figures_under_its_label(client, supplier, ma
     assert response.context["by_month"][-1]["amount"] == sum(invoice.total_ttc for invoice in march)
     table = content[content.index('data-testid="by-month"') :]
     table = table[table.index("<tbody>") : table.index("</tbody>")]
-    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"amount\">(\d+)</td>", table)
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td class=\"amount\">(\d+)</td>", table)
     assert [label for label, _count in rows] == [
         "avril 2025",
         "mai 2025",
@@ -73,7 +73,32 @@ def test_the_page_shows_each_months_figures_under_its_label(client, supplier, ma
         "mars 2026",
     ]
     assert [int(count) for _label, count in rows] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]
-    # The bars of the count chart carry the short labels, in the same order.
-    chart = content[content.index('aria-labelledby="chart-count-caption"') :]
-    bars = re.findall(r'class="bar-label"[^>]*>([^<]+)<', chart[: chart.index("</svg>")])
-    assert len(bars) == 12 and bars[0] == "Avr 25" and bars[-1] == "Mar 26"
+    # The bars of the count chart carry Django's short month names, in the same order, and their values.
+    chart = _chart(content, "chart-count")
+    bars = re.findall(r'class="bar-label"[^>]*>([^<]+)<', chart)
+    assert len(bars) == 12 and bars[0] == "avr. 2025" and bars[-1] == "mars 2026"
+    assert re.findall(r'class="bar-value"[^>]*>([^<]+)<', chart) == ["1"] + ["0"] * 10 + ["2"]
+    # A value axis: graduations from 0 to the axis' end (2 invoices).
+    assert re.findall(r'class="tick-label"[^>]*>([^<]+)<', chart) == ["0", "0,5", "1", "1,5", "2"]
+
+
+def _chart(content: str, chart_id: str) -> str:
+    chart = content[content.index(f'aria-labelledby="{chart_id}-caption"') :]
+    return chart[: chart.index("</svg>")]
+
+
+def test_status_labels_are_whole_and_months_read_in_english(client, supplier, make_invoice):
+    """No status cut to « Mise à disposit… »; the English page reads « Jul 2026 »."""
+    with time_machine.travel(datetime.datetime(2026, 7, 15, 12, tzinfo=PARIS), tick=False):
+        make_invoice(invoice_date=datetime.date(2026, 7, 2))
+        client.force_login(supplier.gp)
+        french = client.get("/factures-emises/tableau-de-bord/").content.decode()
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        english = client.get("/factures-emises/tableau-de-bord/").content.decode()
+    assert re.findall(r'class="bar-label"[^>]*>([^<]+)<', _chart(french, "chart-status")) == [
+        "Mise à disposition du destinataire"
+    ]
+    assert re.findall(r'class="bar-label"[^>]*>([^<]+)<', _chart(french, "chart-count"))[-1] == "juil. 2026"
+    assert re.findall(r'class="bar-label"[^>]*>([^<]+)<', _chart(english, "chart-count"))[-1] == "Jul 2026"
+    amounts = re.findall(r'class="tick-label"[^>]*>([^<]+)<', _chart(english, "chart-amount"))
+    assert amounts[0] == "0 €" and len(amounts) == 5

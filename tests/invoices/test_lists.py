@@ -139,7 +139,7 @@ def test_summary_shows_the_latest_returned_invoices_and_links_to_all(
     )
     client.force_login(supplier.gp)
     page = client.get("/factures-emises/").content.decode()
-    assert "1 facture renvoyée à prendre en connaissance" in page and 'data-testid="all-returned"' not in page
+    assert "1 facture renvoyée à prendre en compte" in page and 'data-testid="all-returned"' not in page
     # Twenty more returned invoices, copies of the real one.
     returned = Invoice.objects.get(pk=invoice.pk)
     for n in range(20):
@@ -148,7 +148,7 @@ def test_summary_shows_the_latest_returned_invoices_and_links_to_all(
         returned.save()
     response = client.get("/factures-emises/")
     page = response.content.decode()
-    assert "21 factures renvoyées à prendre en connaissance" in page
+    assert "21 factures renvoyées à prendre en compte" in page
     assert page.count('name="ids"') == 20
     link = response.context["all_returned_url"]
     assert 'data-testid="all-returned"' in page and "Voir les 21 factures renvoyées" in page

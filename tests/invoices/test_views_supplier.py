@@ -327,10 +327,10 @@ def test_acknowledge_returned_invoices_from_the_summary(supplier_client, recipie
             reason="Doublon",
         )
     page = supplier_client.get("/factures-emises/").content.decode()
-    assert "2 factures renvoyées à prendre en connaissance" in page
+    assert "2 factures renvoyées à prendre en compte" in page
     supplier_client.post("/factures-emises/prendre-connaissance/", {"ids": [first.pk, "x", second.pk]})
     page = supplier_client.get("/factures-emises/").content.decode()
-    assert "renvoyées à prendre en connaissance" not in page
+    assert "renvoyées à prendre en compte" not in page
 
 
 def test_certificate_and_original_downloads(supplier_client, make_invoice):
