@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
+from api import services as api_services
+from api.enums import UsageType
 from api.models import ApiAuditLog
 from choruspro import history
 from deposits.enums import DepositFormat, DepositKind
@@ -39,8 +41,8 @@ CHAINED = [
 
 @pytest.fixture
 def histories(make_invoice, supplier, structured_invoice, django_capture_on_commit_callbacks):
-    """Rows in each of the six histories: a sent invoice, a processed deposit, audited structures, a
-    sollicitation's thread."""
+    """Rows in each of the chained histories: a sent invoice, a processed deposit, audited
+    structures, a sollicitation's thread, an API connection."""
     invoice = make_invoice()
     with django_capture_on_commit_callbacks(execute=True):
         deposit = create_deposit(
@@ -53,6 +55,14 @@ def histories(make_invoice, supplier, structured_invoice, django_capture_on_comm
             upload=upload("FX-1.pdf", structured_invoice("FX-1")),
         )
         ask_about(invoice, supplier)
+    api_services.declare_connection(
+        actor=supplier.gp,
+        structure=supplier,
+        name="ERP",
+        usage_type=UsageType.ISSUE,
+        contact_name="Service informatique",
+        contact_email="si@example.org",
+    )
     for model in CHAINED:
         assert model.objects.exists(), model
     return invoice, deposit

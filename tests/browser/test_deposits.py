@@ -2,6 +2,7 @@
 read, correct the pre-filled invoice, send it; deposit a lot and read its compte rendu."""
 
 import pytest
+from playwright.sync_api import expect
 from weasyprint import HTML
 
 from invoices.models import Invoice
@@ -69,9 +70,8 @@ def test_deposit_a_lot_and_read_its_report(page, supplier, structured_invoice, r
     page.get_by_label("XML mixte (Factur-X, PDF avec XML)").check(force=True)
     page.set_input_files("input[name=file]", str(lot))
     page.get_by_role("button", name="Déposer").click()
-    page.wait_for_function(
-        "document.querySelector('#deposit-progress [data-status]').dataset.status === 'IN_INTEGRE_PARTIEL'",
-        timeout=30_000,
+    expect(page.locator("#deposit-progress [data-status]")).to_have_attribute(
+        "data-status", "IN_INTEGRE_PARTIEL", timeout=30_000
     )
     report = page.inner_text("[data-testid=lot-report]")
     assert report.upper().count("FACTURE DÉPOSÉE") == 2 and "Format non accepté" in report

@@ -3,9 +3,11 @@ rejects, returns, suspends and pays; the supplier recycles and completes; search
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
@@ -61,9 +63,7 @@ def test_supplier_enters_and_sends_an_invoice(page, supplier, entity):
     page.fill("input[name=lines-1-discount]", "5")
     page.select_option("select[name=lines-1-vat_rate]", "10")
     # Totals follow the typing, computed by the server.
-    page.wait_for_function(
-        "document.querySelector('[data-testid=total-ttc]').innerText.replace(/\\s/g, '') === '3145,31'"
-    )
+    expect(page.locator("[data-testid=total-ttc]")).to_have_text(re.compile(r"^\s*3\s*145,31\s*$"))
     assert page.inner_text("#line-amount-1") == "142,35"
 
     page.get_by_role("button", name="Valider et envoyer").click()
