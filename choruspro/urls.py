@@ -38,6 +38,7 @@ urlpatterns = [
     # the public form /sollicitations/…; captcha serves the public form's challenge images.
     path("", include("solicitations.urls")),
     path("captcha/", include("captcha.urls")),
+    path("factures-travaux/", include("works.urls")),
     # Before the admin's own: its log-in would skip the second factor and the rate limits.
     path("admin/login/", account_views.admin_login),
     path("admin/logout/", allauth_views.logout),

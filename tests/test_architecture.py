@@ -21,6 +21,7 @@ LAYERS = (
     "invoices",
     "deposits",
     "solicitations",
+    "works",
     "demo",
     "choruspro.wiring",
 )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "invoices",
     "deposits",
     "solicitations",
+    "works",
     # Last: Django's form templates, after django-dsfr's overrides of some of them.
     "django.forms",
 ]
