@@ -129,6 +129,14 @@ def _lock_dossier(structure, dossier_id) -> Dossier:
     return dossier
 
 
+def _begin(actor, structure, dossier_id, action, expected_status, membership):
+    """The dossier locked through the actor's scope, and the transition its role may take now."""
+    _require_writer(actor, structure, membership)
+    dossier = _lock_dossier(structure, dossier_id)
+    _check_expected(dossier, expected_status)
+    return dossier, workflow.check(action, dossier.status, selectors.roles_in(dossier.contract, structure))
+
+
 def _check_expected(dossier, expected_status) -> None:
     """The status the user saw: if another actor acted meanwhile, the action is refused."""
     if expected_status is not None and dossier.status != expected_status:
@@ -149,7 +157,7 @@ def _check_moe_delay(dossier, transition) -> None:
         )
 
 
-def _store_piece(dossier, transition, *, role, actor, structure, previous, data: dict, upload) -> Piece:
+def _store_piece(dossier, transition, *, actor, structure, previous, data: dict, upload) -> Piece:
     name, content = _read_file(upload)
     piece = Piece(
         dossier=dossier,
@@ -158,7 +166,7 @@ def _store_piece(dossier, transition, *, role, actor, structure, previous, data:
         number=data["number"].strip(),
         amount_ht=data["amount_ht"],
         vat_rate=Decimal(data["vat_rate"]),
-        role=role,
+        role=transition.role,
         structure=structure,
         deposited_by=actor,
         comment=data.get("comment", "").strip(),
@@ -187,14 +195,7 @@ def deposit_projet(*, actor, structure, contract_id: int, data: dict, upload, me
     number = (contract.dossiers.aggregate(last=Max("number"))["last"] or 0) + 1
     dossier = Dossier.objects.create(contract=contract, number=number, status=workflow.NEW)
     piece = _store_piece(
-        dossier,
-        transition,
-        role=transition.role,
-        actor=actor,
-        structure=structure,
-        previous=None,
-        data=data,
-        upload=upload,
+        dossier, transition, actor=actor, structure=structure, previous=None, data=data, upload=upload
     )
     _apply_transition(
         dossier, transition, role=transition.role, actor=actor, structure=structure, piece=piece
@@ -218,10 +219,7 @@ def deposit_next_piece(
     """« Déposer la pièce de facturation suivante »: the MOE's état d'acompte (A15) or the MOA's
     état d'acompte validé (A19), by association to the dossier's last piece. The A19 reaches the
     service financier in Factures reçues as a payable invoice of the titulaire."""
-    _require_writer(actor, structure, membership)
-    dossier = _lock_dossier(structure, dossier_id)
-    _check_expected(dossier, expected_status)
-    transition = workflow.check(action, dossier.status, selectors.roles_in(dossier.contract, structure))
+    dossier, transition = _begin(actor, structure, dossier_id, action, expected_status, membership)
     if transition.cadre is None:
         raise WorksError(workflow.refusal())
     last = dossier.pieces.order_by("-deposited_at", "-pk").first()
@@ -229,14 +227,7 @@ def deposit_next_piece(
         raise WorksError(_("La pièce précédente doit être la dernière pièce de ce dossier de facturation."))
     _check_moe_delay(dossier, transition)
     piece = _store_piece(
-        dossier,
-        transition,
-        role=transition.role,
-        actor=actor,
-        structure=structure,
-        previous=last,
-        data=data,
-        upload=upload,
+        dossier, transition, actor=actor, structure=structure, previous=last, data=data, upload=upload
     )
     if transition.name == "deposit_etat_acompte_valide":
         dossier.invoice = _payable_invoice(dossier, piece, actor=actor, structure=structure)
@@ -283,10 +274,7 @@ def refuse_dossier(
 ) -> Dossier:
     """The MOE refuses the projet, or the MOA the état d'acompte, with a motif: the circuit stops.
     An amount difference is no refusal motive for the MOE (domain §9.3)."""
-    _require_writer(actor, structure, membership)
-    dossier = _lock_dossier(structure, dossier_id)
-    _check_expected(dossier, expected_status)
-    transition = workflow.check(action, dossier.status, selectors.roles_in(dossier.contract, structure))
+    dossier, transition = _begin(actor, structure, dossier_id, action, expected_status, membership)
     if not transition.needs_motif:
         raise WorksError(workflow.refusal())
     if not motif:

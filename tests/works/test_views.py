@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.works.conftest import PDF, deposit_projet, next_piece, pdf
 from works.enums import DossierStatus as S
-from works.models import WorksNotification
+from works.models import Contract, WorksNotification
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,20 @@ def test_space_without_subscription_is_404(client, gym, make_structure):
     assert client.get(reverse("works:home")).status_code == 404
 
 
+def post_piece(client, dossier, action, number, amount):
+    """The page's form for the next piece, filled as the user would."""
+    dossier.refresh_from_db()
+    data = {
+        "number": number,
+        "amount_ht": amount,
+        "vat_rate": "20",
+        "file": pdf(),
+        "previous_piece": dossier.pieces.last().pk,
+        "expected_status": dossier.status,
+    }
+    return client.post(reverse("works:act", args=[dossier.pk, action]), data)
+
+
 def test_monthly_cycle_through_the_screens(client, gym, django_capture_on_commit_callbacks):
     as_user(client, gym.titulaire)
     contract_url = reverse("works:contract", args=[gym.contract.pk])
@@ -68,34 +82,13 @@ def test_monthly_cycle_through_the_screens(client, gym, django_capture_on_commit
         {"motif": "ERREUR_MONTANT", "expected_status": dossier.status},
     )
     assert response.status_code == 400 and "n&#x27;est pas un motif de refus" in response.content.decode()
-    response = client.post(
-        reverse("works:act", args=[dossier.pk, "deposit_etat_acompte"]),
-        {
-            "number": "EA-03",
-            "amount_ht": "11500,00",
-            "vat_rate": "20",
-            "file": pdf(),
-            "previous_piece": dossier.pieces.get().pk,
-            "expected_status": dossier.status,
-        },
-    )
+    response = post_piece(client, dossier, "deposit_etat_acompte", "EA-03", "11500,00")
     assert response.status_code == 302
     as_user(client, gym.moa)
     page = client.get(reverse("works:dossier", args=[dossier.pk])).content.decode()
     assert "-500,00 €" in page or "-500.00 €" in page
     assert "action-deposit_etat_acompte_valide" in page
-    dossier.refresh_from_db()
-    response = client.post(
-        reverse("works:act", args=[dossier.pk, "deposit_etat_acompte_valide"]),
-        {
-            "number": "EAV-03",
-            "amount_ht": "11500,00",
-            "vat_rate": "20",
-            "file": pdf(),
-            "previous_piece": dossier.pieces.last().pk,
-            "expected_status": dossier.status,
-        },
-    )
+    response = post_piece(client, dossier, "deposit_etat_acompte_valide", "EAV-03", "11500,00")
     assert response.status_code == 302
     dossier.refresh_from_db()
     # The service financier has it in Factures reçues.
@@ -149,39 +142,33 @@ def test_late_moe_and_wrong_actor_get_a_french_page(client, gym):
 def test_declare_a_contract(client, gym, party):
     moe = party(name="Bureau Neuf")
     as_user(client, gym.titulaire)
-    response = client.post(
-        reverse("works:contract_create"),
-        {
-            "number": "MARCHE-NEUF",
-            "engagement_number": "EJ-9",
-            "title": "École",
-            "titulaire": gym.titulaire.identifier,
-            "moe": moe.identifier,
-            "moa": gym.moa.identifier,
-            "financial_structure": gym.moa.identifier,
-            "cotraitants": f"{gym.cotraitant.identifier} mandataire",
-            "sous_traitants": "12345678900000",
-        },
-    )
+    fiche = {
+        "number": "MARCHE-NEUF",
+        "engagement_number": "EJ-9",
+        "title": "École",
+        "titulaire": gym.titulaire.identifier,
+        "moe": moe.identifier,
+        "moa": gym.moa.identifier,
+        "financial_structure": gym.moa.identifier,
+    }
+    response = client.post(reverse("works:contract_create"), {**fiche, "sous_traitants": "12345678900000"})
     assert response.status_code == 400
     assert (
         "Aucune structure active du portail n&#x27;a l&#x27;identifiant 12345678900000"
         in response.content.decode()
     )
+    # The MOA must be a public structure.
+    response = client.post(reverse("works:contract_create"), {**fiche, "moa": gym.titulaire.identifier})
+    assert response.status_code == 400 and "structures publiques" in response.content.decode()
     response = client.post(
-        reverse("works:contract_create"),
-        {
-            "number": "MARCHE-NEUF",
-            "engagement_number": "EJ-9",
-            "title": "École",
-            "titulaire": gym.titulaire.identifier,
-            "moe": moe.identifier,
-            "moa": gym.titulaire.identifier,
-            "financial_structure": gym.moa.identifier,
-        },
+        reverse("works:contract_create"), {**fiche, "cotraitants": f"{gym.cotraitant.identifier} mandataire"}
     )
-    assert "structures publiques" in response.content.decode()
+    assert response.status_code == 302
+    contract = Contract.objects.get(number="MARCHE-NEUF")
+    assert contract.parties.get(structure=gym.cotraitant).is_mandataire
     as_user(client, moe)
+    assert "MARCHE-NEUF" in client.get(reverse("works:contracts")).content.decode()
+    as_user(client, gym.sous_traitant)
     assert "MARCHE-NEUF" not in client.get(reverse("works:contracts")).content.decode()
 
 
