@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.structures import _structure, _user
-from demo.works import CONTRACT, COTRAITANT, SUBCONTRACTOR
-from structures import services as structure_services
+from demo.works import CONTRACT, COTRAITANT, SUBCONTRACTOR, open_space_for
 from structures.enums import Space, StructureKind
-from structures.models import OpenedSpace, Structure
+from structures.models import Structure
 from works import services
 from works.enums import RefusalMotif
 from works.models import Contract
@@ -57,9 +56,8 @@ def load_demo_works_contracts(*, supplier, supplier_gp, recipient, recipient_gp)
     subcontractor = Structure.objects.get(identifier=SUBCONTRACTOR["identifier"])
     actors = {supplier: supplier_gp, recipient: recipient_gp, moe: moe_gp}
     for structure in (supplier, recipient, moe, cotraitant, subcontractor):
-        if not OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_TRAVAUX).exists():
-            gp = actors.get(structure) or structure.memberships.first().user
-            structure_services.open_space(actor=gp, structure_id=structure.pk, space=Space.FACTURES_TRAVAUX)
+        gp = actors.get(structure) or structure.memberships.first().user
+        open_space_for(structure, gp, Space.FACTURES_TRAVAUX)
     contract = services.declare_contract(
         actor=supplier_gp,
         structure=supplier,

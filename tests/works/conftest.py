@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from structures import services as structure_services
+from demo.works import open_space_for
 from structures.enums import Space
 from tests.factories import UserFactory
 from works import services
@@ -22,7 +22,8 @@ def piece_data(number="PDM-01", amount="10000.00", vat_rate="20"):
 
 
 def with_works_space(structure):
-    structure_services.open_space(actor=structure.gp, structure_id=structure.pk, space=Space.FACTURES_TRAVAUX)
+    """Opened on the structure, its manager subscribed: the space is in the manager's menu."""
+    open_space_for(structure, structure.gp, Space.FACTURES_TRAVAUX)
     return structure
 
 
