@@ -22,6 +22,8 @@ from structures.models import AuditLog
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
 from tests.solicitations.conftest import ask_about
+from tests.works.conftest import deposit_projet, make_gym, new_party
+from works.models import DossierEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +34,12 @@ CHAINED = [
     AuditLog,
     DepositStatusChange,
     SolicitationExchange,
+    DossierEvent,
 ]
 
 
 @pytest.fixture
-def histories(make_invoice, supplier, structured_invoice, django_capture_on_commit_callbacks):
+def histories(make_invoice, supplier, structured_invoice, make_structure, django_capture_on_commit_callbacks):
     """Rows in each of the six histories: a sent invoice, a processed deposit, audited structures, a
     sollicitation's thread."""
     invoice = make_invoice()
@@ -51,6 +54,7 @@ def histories(make_invoice, supplier, structured_invoice, django_capture_on_comm
             upload=upload("FX-1.pdf", structured_invoice("FX-1")),
         )
         ask_about(invoice, supplier)
+        deposit_projet(make_gym(lambda **kwargs: new_party(make_structure, **kwargs)))
     for model in CHAINED:
         assert model.objects.exists(), model
     return invoice, deposit

@@ -108,6 +108,8 @@ def _contract_page(request, contract, form, status=200):
             "roles": [PartyRole(role).label for role in sorted(roles)],
             "dossiers": contract.dossiers.order_by("-number"),
             "form": form if can_deposit else None,
+            # A refused deposit the page does not offer (another role's): its message on top.
+            "stray_errors": [] if can_deposit else form.non_field_errors(),
         },
         status=status,
     )

@@ -27,17 +27,18 @@ def with_works_space(structure):
     return structure
 
 
+def new_party(make_structure, public=False, name="Entreprise"):
+    """A structure with its manager (`.gp`) and Factures de travaux opened."""
+    gp = UserFactory()
+    structure = make_structure(gp, public=public, raison_sociale=name)
+    structure.gp = gp
+    return with_works_space(structure)
+
+
 @pytest.fixture
 def party(make_structure):
-    """party(public=False, name=…) → a structure with its manager (`.gp`) and Factures de travaux opened."""
-
-    def make(public=False, name="Entreprise"):
-        gp = UserFactory()
-        structure = make_structure(gp, public=public, raison_sociale=name)
-        structure.gp = gp
-        return with_works_space(structure)
-
-    return make
+    """party(public=False, name=…) → new_party."""
+    return lambda public=False, name="Entreprise": new_party(make_structure, public, name)
 
 
 def declare(parties, *, by="titulaire", number="MARCHE-001"):
@@ -60,19 +61,23 @@ def declare(parties, *, by="titulaire", number="MARCHE-001"):
     )
 
 
-@pytest.fixture
-def gym(party):
+def make_gym(make_party):
     """A contract with its titulaire (mandataire), MOE, MOA (also service financier), a cotraitant
     and a sous-traitant, declared by the titulaire."""
     parties = SimpleNamespace(
-        titulaire=party(name="Menuiserie Test"),
-        moe=party(name="Atelier Archi Test"),
-        moa=party(public=True, name="Commune de Testville"),
-        cotraitant=party(name="Peintures Test"),
-        sous_traitant=party(name="Électricité Test"),
+        titulaire=make_party(name="Menuiserie Test"),
+        moe=make_party(name="Atelier Archi Test"),
+        moa=make_party(public=True, name="Commune de Testville"),
+        cotraitant=make_party(name="Peintures Test"),
+        sous_traitant=make_party(name="Électricité Test"),
     )
     parties.contract = declare(parties)
     return parties
+
+
+@pytest.fixture
+def gym(party):
+    return make_gym(party)
 
 
 @pytest.fixture

@@ -139,6 +139,14 @@ def test_late_moe_and_wrong_actor_get_a_french_page(client, gym):
     assert dossier.pieces.count() == 1
 
 
+def test_projet_by_another_role_is_told_why(client, gym):
+    as_user(client, gym.moe)
+    values = {"number": "PDM", "amount_ht": "1", "vat_rate": "20", "file": pdf()}
+    response = client.post(reverse("works:deposit_projet", args=[gym.contract.pk]), values)
+    assert response.status_code == 400 and "rôle « Titulaire »" in response.content.decode()
+    assert not gym.contract.dossiers.exists()
+
+
 def test_declare_a_contract(client, gym, party):
     moe = party(name="Bureau Neuf")
     as_user(client, gym.titulaire)
