@@ -40,6 +40,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     # api.urls holds /raccordement/ (the space), /api/oauth/token and the /cpro/ operations.
     path("", include("api.urls")),
+    path("factures-travaux/", include("works.urls")),
     # Before the admin's own: its log-in would skip the second factor and the rate limits.
     path("admin/login/", account_views.admin_login),
     path("admin/logout/", allauth_views.logout),

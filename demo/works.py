@@ -49,7 +49,7 @@ LINES = [
 def load_demo_works(*, supplier, supplier_gp, recipient, recipient_gp) -> int:
     """Menuiserie Dupont (`supplier`) validates its partners' invoices to the Commune (`recipient`)."""
     del recipient_gp  # the Commune receives the validated invoices in Factures reçues as any other
-    _open_validation_space(supplier, supplier_gp)
+    open_space_for(supplier, supplier_gp, Space.FACTURES_A_VALIDER)
     parties = {}
     for email, data in (
         ("cotraitant@demo.chorus.fr", COTRAITANT),
@@ -97,18 +97,15 @@ def _send(structure, gp, cadre, number, *, validator, recipient):
     return draft
 
 
-def _open_validation_space(structure, gp) -> None:
-    """Menuiserie Dupont's manager uses Factures à valider (opened, subscribed in modification)."""
-    if not OpenedSpace.objects.filter(structure=structure, space=Space.FACTURES_A_VALIDER).exists():
-        structure_services.open_space(actor=gp, structure_id=structure.pk, space=Space.FACTURES_A_VALIDER)
+def open_space_for(structure, gp, space) -> None:
+    """The structure's manager uses `space` (opened, subscribed in modification)."""
+    if not OpenedSpace.objects.filter(structure=structure, space=space).exists():
+        structure_services.open_space(actor=gp, structure_id=structure.pk, space=space)
     if not SpaceSubscription.objects.filter(
-        user=gp, structure=structure, space=Space.FACTURES_A_VALIDER, status=SubscriptionStatus.ACTIVE
+        user=gp, structure=structure, space=space, status=SubscriptionStatus.ACTIVE
     ).exists():
         subscription = structure_services.request_subscription(
-            user=gp,
-            structure_id=structure.pk,
-            space=Space.FACTURES_A_VALIDER,
-            mode=SubscriptionMode.MODIFICATION,
+            user=gp, structure_id=structure.pk, space=space, mode=SubscriptionMode.MODIFICATION
         )
         structure_services.decide_subscription(
             actor=gp, structure_id=structure.pk, subscription_id=subscription.pk, approve=True

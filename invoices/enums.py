@@ -90,6 +90,14 @@ class Cadre(models.TextChoices):
     A12 = "A12_FACTURE_COTRAITANT", _("A12 — Dépôt par un cotraitant d'une facture")
 
 
+class WorksPayableCadre(models.TextChoices):
+    """Works pieces that reach the service financier as payable invoices (domain §9.3): created by
+    the works app, never typed in Factures émises."""
+
+    A19 = "A19_ETAT_ACOMPTE_VALIDE_MOA", _("A19 — Dépôt par une MOA d'un état d'acompte validé")
+
+
+INVOICE_CADRES = [*Cadre.choices, *WorksPayableCadre.choices]
 CADRES_WITH_VALIDATOR = frozenset({Cadre.A9, Cadre.A12})
 # Invoices deposited already paid: nothing is left to pay unless the supplier says otherwise.
 CADRES_ALREADY_PAID = frozenset({Cadre.A2})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from choruspro.history import AppendOnlyModel
 from invoices import workflow
 from invoices.enums import (
+    INVOICE_CADRES,
     AttachmentKind,
     Cadre,
     DepositMode,
@@ -31,7 +32,7 @@ class Invoice(models.Model):
     )
     status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
     cadre = models.CharField(
-        _("cadre de facturation"), max_length=40, choices=Cadre.choices, default=Cadre.A1
+        _("cadre de facturation"), max_length=40, choices=INVOICE_CADRES, default=Cadre.A1
     )
     validator = models.ForeignKey(
         Structure,

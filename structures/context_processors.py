@@ -8,6 +8,7 @@ SPACE_URL_NAMES = {
     Space.FACTURES_EMISES: "invoices:supplier_home",
     Space.FACTURES_RECUES: "invoices:recipient_home",
     Space.FACTURES_A_VALIDER: "invoices:validation_home",
+    Space.FACTURES_TRAVAUX: "works:home",
     Space.SOLLICITATIONS_EMISES: "solicitations:sent_home",
     Space.SOLLICITATIONS_RECUES: "solicitations:received_home",
     Space.ACTIVITES_GESTIONNAIRE: "structures:manager_home",

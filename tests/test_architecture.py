@@ -22,6 +22,7 @@ LAYERS = (
     "deposits",
     "solicitations",
     "api",
+    "works",
     "demo",
     "choruspro.wiring",
 )

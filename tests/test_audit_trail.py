@@ -25,6 +25,8 @@ from structures.models import AuditLog
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
 from tests.solicitations.conftest import ask_about
+from tests.works.conftest import deposit_projet, make_gym, new_party
+from works.models import DossierEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +38,14 @@ CHAINED = [
     DepositStatusChange,
     SolicitationExchange,
     ApiAuditLog,
+    DossierEvent,
 ]
 
 
 @pytest.fixture
-def histories(make_invoice, supplier, structured_invoice, django_capture_on_commit_callbacks):
+def histories(make_invoice, supplier, structured_invoice, make_structure, django_capture_on_commit_callbacks):
     """Rows in each of the chained histories: a sent invoice, a processed deposit, audited
-    structures, a sollicitation's thread, an API connection."""
+    structures, a sollicitation's thread, a works dossier, an API connection."""
     invoice = make_invoice()
     with django_capture_on_commit_callbacks(execute=True):
         deposit = create_deposit(
@@ -55,6 +58,7 @@ def histories(make_invoice, supplier, structured_invoice, django_capture_on_comm
             upload=upload("FX-1.pdf", structured_invoice("FX-1")),
         )
         ask_about(invoice, supplier)
+        deposit_projet(make_gym(lambda **kwargs: new_party(make_structure, **kwargs)))
     api_services.declare_connection(
         actor=supplier.gp,
         structure=supplier,

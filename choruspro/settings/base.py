@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "deposits",
     "solicitations",
     "api",
+    "works",
     # Last: Django's form templates, after django-dsfr's overrides of some of them.
     "django.forms",
 ]

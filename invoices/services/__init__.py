@@ -28,6 +28,7 @@ from invoices.services.validation import (
     decide_validations,
     validate_tacitly,
 )
+from invoices.services.works import issue_works_invoice
 
 __all__ = [
     "NUMBER_PATTERN",
@@ -42,6 +43,7 @@ __all__ = [
     "delete_draft",
     "duplicate_invoice",
     "ensure_original",
+    "issue_works_invoice",
     "mark_downloaded",
     "mark_notifications_read",
     "new_invoice_refusal",

@@ -13,6 +13,8 @@ from demo.structures import DEMO_PASSWORD, USERS, account_role, load_demo_struct
 from demo.vat_categories import load_demo_vat_categories
 from demo.works import USERS as WORKS_USERS
 from demo.works import load_demo_works
+from demo.works_contracts import USERS as CONTRACT_USERS
+from demo.works_contracts import load_demo_works_contracts
 
 
 class Command(BaseCommand):
@@ -26,15 +28,16 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo_invoices(**parties._asdict())
             created += load_demo_works(**parties._asdict())
+            created += load_demo_works_contracts(**parties._asdict())
             load_demo_solicitations(**parties._asdict())
             created += load_demo_vat_categories(**parties._asdict())
         if created:
-            self.stdout.write(f"  {created} factures de démonstration créées.")
+            self.stdout.write(f"  {created} factures et dossiers de démonstration créés.")
         self._print_accounts(parties.supplier, parties.recipient)
 
     def _print_accounts(self, supplier, entity):
         self.stdout.write(self.style.SUCCESS(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})"))
-        for email, (_nom, _prenom, role) in {**USERS, **WORKS_USERS}.items():
+        for email, (_nom, _prenom, role) in {**USERS, **WORKS_USERS, **CONTRACT_USERS}.items():
             self.stdout.write(f"  {email:42} {account_role(email, role)}")
         for login, label in TECHNICAL_ACCOUNTS.items():
             self.stdout.write(f"  {login:42} {label} (API, en-tête cpro-account)")

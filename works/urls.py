@@ -1,0 +1,16 @@
+from django.urls import path
+
+from works import views
+
+app_name = "works"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("marches/", views.contracts, name="contracts"),
+    path("marches/declarer/", views.contract_create, name="contract_create"),
+    path("marches/<int:contract_id>/", views.contract, name="contract"),
+    path("marches/<int:contract_id>/projet-de-decompte/", views.deposit_projet, name="deposit_projet"),
+    path("dossiers/<int:dossier_id>/", views.dossier, name="dossier"),
+    path("dossiers/<int:dossier_id>/<slug:action>/", views.act, name="act"),
+    path("pieces/<int:piece_id>/", views.download, name="download"),
+]
