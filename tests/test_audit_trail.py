@@ -8,7 +8,7 @@ import threading
 import pgtrigger
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 
 from api import services as api_services
@@ -18,7 +18,7 @@ from choruspro import history
 from deposits.enums import DepositFormat, DepositKind
 from deposits.models import DepositStatusChange
 from deposits.services import create_deposit
-from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction, Notification
+from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction
 from solicitations.models import SolicitationExchange
 from structures.enums import AuditAction
 from structures.models import AuditLog
@@ -308,8 +308,12 @@ def _refused(statement):
 
 @pytest.mark.parametrize("model", CHAINED, ids=lambda m: m.__name__)
 def test_postgresql_refuses_update_and_delete(postgresql, histories, model):
-    # A row nothing points to, so that Django's PROTECT checks do not answer before the database.
-    row = model.objects.exclude(pk__in=Notification.objects.values("change")).order_by("pk").first()
+    # Nothing may point to the row (its notifications go), so that Django's PROTECT checks do not
+    # answer before the database.
+    row = model.objects.order_by("pk").first()
+    for relation in model._meta.related_objects:
+        if relation.on_delete is models.PROTECT:
+            relation.related_model.objects.filter(**{relation.field.name: row}).delete()
     table, rows = model._meta.db_table, model.objects.filter(pk=row.pk)
     _refused(lambda: rows.update(row_hash="0" * 64))
     _refused(lambda: rows.delete())

@@ -9,8 +9,11 @@ from works.models import Contract, ContractParty, Dossier, DossierEvent, Piece, 
 
 def contracts_of(structure) -> QuerySet[Contract]:
     return (
-        Contract.objects.filter(parties__structure=structure)
-        .distinct()
+        # A subquery rather than a join + DISTINCT: the services lock these rows, and PostgreSQL
+        # refuses FOR UPDATE with DISTINCT.
+        Contract.objects.filter(
+            pk__in=ContractParty.objects.filter(structure=structure).values("contract_id")
+        )
         .prefetch_related(Prefetch("parties", queryset=ContractParty.objects.select_related("structure")))
         .select_related("financial_service")
     )
@@ -23,7 +26,9 @@ def roles_in(contract, structure) -> frozenset:
 
 def dossiers_of(structure) -> QuerySet[Dossier]:
     return (
-        Dossier.objects.filter(contract__in=Contract.objects.filter(parties__structure=structure))
+        Dossier.objects.filter(
+            contract__in=ContractParty.objects.filter(structure=structure).values("contract_id")
+        )
         .select_related("contract", "invoice")
         .prefetch_related(
             Prefetch("contract__parties", queryset=ContractParty.objects.select_related("structure"))
@@ -35,9 +40,10 @@ def to_handle(structure, role) -> QuerySet[Dossier]:
     """The dossiers waiting for the structure in that role (« À traiter »), oldest first."""
     return (
         dossiers_of(structure)
-        .filter(contract__parties__structure=structure, contract__parties__role=role)
+        .filter(
+            contract__in=ContractParty.objects.filter(structure=structure, role=role).values("contract_id")
+        )
         .filter(status__in=workflow.TO_HANDLE[role])
-        .distinct()
         .order_by("status_changed_at", "pk")
     )
 
