@@ -205,6 +205,15 @@ def notifications_read(request):
     return redirect("invoices:notifications")
 
 
+def report_status(request, invoice) -> None:
+    """The message after one invoice's decision (Traiter, Valider / Refuser): its new status."""
+    messages.success(
+        request,
+        _("La facture %(number)s est maintenant « %(status)s ».")
+        % {"number": invoice.number, "status": invoice.get_status_display()},
+    )
+
+
 def report_batch(request, outcome) -> None:
     """The outcome of a « several at once » action: the numbers done, then each refusal and why."""
     if count := len(outcome.done):

@@ -23,6 +23,7 @@ from invoices.views.common import (
     more_criteria,
     paginate,
     report_batch,
+    report_status,
     run_search,
 )
 from structures import permissions as structure_permissions
@@ -190,11 +191,7 @@ def process(request, invoice_id):
     except InvoiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("La facture %(number)s est maintenant « %(status)s ».")
-            % {"number": invoice.number, "status": invoice.get_status_display()},
-        )
+        report_status(request, invoice)
     return redirect("invoices:recipient_detail", invoice_id)
 
 

@@ -22,6 +22,7 @@ from invoices.views.common import (
     more_criteria,
     paginate,
     report_batch,
+    report_status,
     run_search,
 )
 from structures import permissions as structure_permissions
@@ -161,11 +162,7 @@ def decide(request, invoice_id):
         form.add_error(None, str(error))
         return _detail(request, _invoice(request, invoice_id), form, status=422)
     else:
-        messages.success(
-            request,
-            _("La facture %(number)s est maintenant « %(status)s ».")
-            % {"number": invoice.number, "status": invoice.get_status_display()},
-        )
+        report_status(request, invoice)
     return redirect("invoices:validation_detail", invoice_id)
 
 
