@@ -31,6 +31,12 @@ class InvoiceField(forms.ModelChoiceField):
 
 
 class SolicitationForm(PortalForm):
+    requester_service = forms.ModelChoiceField(
+        label=_("Votre service"),
+        queryset=None,
+        required=False,
+        help_text=_("Le service de votre structure au nom duquel vous écrivez."),
+    )
     subcategory = SubcategoryField(
         label=_("Catégorie et sous-catégorie"),
         queryset=None,
@@ -41,8 +47,12 @@ class SolicitationForm(PortalForm):
     message = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
     attachments = _attachments()
 
-    def __init__(self, *args, invoices, **kwargs):
+    def __init__(self, *args, invoices, requester_services, service_required, **kwargs):
         super().__init__(*args, **kwargs)
+        service = self.fields["requester_service"]
+        service.queryset, service.required = requester_services, service_required
+        if service_required:
+            service.error_messages["required"] = _("Choisissez le service au nom duquel vous écrivez.")
         self.fields["subcategory"].queryset = selectors.active_subcategories().order_by(
             "category__label", "label"
         )

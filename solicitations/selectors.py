@@ -15,6 +15,7 @@ from solicitations.models import (
     SupportAgent,
 )
 from structures import permissions
+from structures.models import StructureService
 
 _RELATED = (
     "category",
@@ -90,6 +91,16 @@ def linkable_invoices(structure, user, membership=None) -> QuerySet[Invoice]:
     return Invoice.objects.filter(Q(pk__in=sent) | Q(pk__in=received)).select_related(
         "supplier", "recipient", "recipient_service"
     )
+
+
+def requester_services(structure, user, membership=None) -> tuple[QuerySet[StructureService], bool]:
+    """The services a requester may ask for, and whether he must pick one: a user attached to
+    services of his structure asks for one of them; the others may name any active service."""
+    attached = permissions.service_scope(user, structure, membership)
+    services = StructureService.objects.filter(structure=structure, is_active=True).order_by("code")
+    if attached is not None:
+        return services.filter(pk__in=[service.pk for service in attached]), True
+    return services, False
 
 
 def of_invoice(invoice, structure, user=None, membership=None) -> QuerySet[Solicitation]:

@@ -152,8 +152,11 @@ def save_solicitation(
     ):
         raise SolicitationNotFound(_("Facture introuvable."))
     service = data.get("requester_service")
-    if service is not None and service.structure_id != structure.pk:
+    services, service_required = selectors.requester_services(structure, actor, membership)
+    if service is not None and not services.filter(pk=service.pk).exists():
         raise SolicitationNotFound(_("Service introuvable."))
+    if service is None and service_required:
+        raise SolicitationError(_("Choisissez le service au nom duquel vous écrivez."))
     if solicitation_id is None:
         solicitation = Solicitation(requester=actor, requester_structure=structure)
     else:

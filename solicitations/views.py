@@ -242,6 +242,7 @@ def _form_data(form) -> dict:
         "subject": form.cleaned_data["subject"],
         "message": form.cleaned_data["message"],
         "invoice": form.cleaned_data["invoice"],
+        "requester_service": form.cleaned_data["requester_service"],
     }
 
 
@@ -252,9 +253,13 @@ def _edit(request, solicitation=None):
     invoices = selectors.linkable_invoices(
         request.current_structure, request.user, request.current_membership
     )
+    requester_services, service_required = selectors.requester_services(
+        request.current_structure, request.user, request.current_membership
+    )
     initial = {}
     if solicitation is not None:
-        initial = {f: getattr(solicitation, f) for f in ("subcategory", "subject", "message", "invoice")}
+        fields = ("subcategory", "subject", "message", "invoice", "requester_service")
+        initial = {f: getattr(solicitation, f) for f in fields}
     elif invoice_id := object_id(request.GET.get("facture")):
         # « Poser une question sur cette facture »: an invoice of another structure is simply not offered.
         invoice = invoices.filter(pk=invoice_id).first()
@@ -264,7 +269,16 @@ def _edit(request, solicitation=None):
             "invoice": invoice,
             "subcategory": selectors.active_subcategories().filter(code="FACTURE_EN_ATTENTE").first(),
         }
-    form = SolicitationForm(request.POST or None, request.FILES or None, invoices=invoices, initial=initial)
+    if service_required and len(requester_services) == 1:
+        initial.setdefault("requester_service", requester_services[0])
+    form = SolicitationForm(
+        request.POST or None,
+        request.FILES or None,
+        invoices=invoices,
+        requester_services=requester_services,
+        service_required=service_required,
+        initial=initial,
+    )
     saved = None
     if request.method == "POST" and form.is_valid():
         saved = _attempt(

@@ -252,3 +252,44 @@ def test_a_person_without_account_completes_through_the_link(client, categories,
     solicitation.refresh_from_db()
     assert solicitation.status == S.COMPLETED
     assert solicitation.exchanges.last().actor is None
+
+
+def test_a_user_attached_to_services_asks_for_one_of_them(
+    client, supplier, entity, make_invoice, invoice_question
+):
+    """The requester's service: offered from the user's own services, required for him, stored and
+    shown to the recipient in the column « Structure et service émetteurs »."""
+    from structures import services as structure_services
+
+    purchases = supplier.services.create(code="ACHATS", libelle="Achats")
+    supplier.services.create(code="DIRECTION", libelle="Direction")
+    foreign = entity.services.create(code="FIN", libelle="Finances")
+    clerk = UserFactory()
+    structure_services.attach_user(
+        actor=supplier.gp, structure_id=supplier.pk, user=clerk, service_ids=[purchases.pk]
+    )
+    invoice = make_invoice()
+    client.force_login(clerk)
+    form = client.get(reverse("solicitations:sent_create")).content.decode()
+    assert "Votre service" in form and "ACHATS" in form and "DIRECTION" not in form
+    refused = _send(client, invoice_question, invoice, requester_service="")
+    assert refused.status_code == 422
+    assert "Choisissez le service au nom duquel vous écrivez." in refused.content.decode()
+    assert _send(client, invoice_question, invoice, requester_service=foreign.pk).status_code == 422
+    assert not Solicitation.objects.exists()
+    assert _send(client, invoice_question, invoice, requester_service=purchases.pk).status_code == 302
+    solicitation = Solicitation.objects.get()
+    assert solicitation.requester_service == purchases
+    client.force_login(entity.gp)
+    listing = client.get(reverse("solicitations:received_home")).content.decode()
+    assert f"{supplier.raison_sociale} — ACHATS" in listing
+    page = client.get(reverse("solicitations:received_detail", args=[solicitation.pk])).content.decode()
+    assert "ACHATS" in page
+
+
+def test_a_manager_may_name_a_service_or_none(client, supplier, make_invoice, invoice_question):
+    supplier.services.create(code="ACHATS", libelle="Achats")
+    client.force_login(supplier.gp)
+    assert "Votre service" in client.get(reverse("solicitations:sent_create")).content.decode()
+    assert _send(client, invoice_question, make_invoice()).status_code == 302
+    assert Solicitation.objects.get().requester_service is None
