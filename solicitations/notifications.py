@@ -14,6 +14,7 @@ from choruspro.text import email_subject
 from solicitations import selectors
 from solicitations.enums import Addressee, Side
 from solicitations.models import Solicitation, SolicitationExchange, SolicitationNotification
+from structures import cache as structure_cache
 from structures import permissions
 from structures.enums import Space
 
@@ -75,6 +76,7 @@ def notify_exchange(exchange_id: int) -> None:
     existing = set(
         SolicitationNotification.objects.filter(exchange=exchange).values_list("user_id", flat=True)
     )
+    notified = []
     for user, link in audience:
         if user.pk in existing:
             continue
@@ -83,12 +85,15 @@ def notify_exchange(exchange_id: int) -> None:
         )
         if created:
             existing.add(user.pk)
+            notified.append(user.pk)
             _send(
                 user.notification_email,
                 user.language,
                 "exchange",
                 {"exchange": exchange, "solicitation": solicitation, "url": link},
             )
+    if notified:
+        structure_cache.forget_unread(*notified)
     if not solicitation.requester_id and _first_public_mail(exchange):
         _mail_public_requester(exchange, solicitation)
 

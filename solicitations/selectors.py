@@ -137,3 +137,9 @@ def unread_notifications(user) -> QuerySet[SolicitationNotification]:
     return SolicitationNotification.objects.filter(user=user, read_at__isnull=True).select_related(
         "solicitation", "exchange"
     )
+
+
+def notifications_of(user) -> QuerySet[SolicitationNotification]:
+    return SolicitationNotification.objects.filter(user=user).select_related(
+        "solicitation__requester_structure", "exchange"
+    )

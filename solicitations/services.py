@@ -22,6 +22,7 @@ from solicitations.exceptions import (
     SolicitationNotFound,
 )
 from solicitations.models import Solicitation, SolicitationAttachment, SolicitationExchange, SupportAgent
+from structures import cache as structure_cache
 from structures.models import StructureService
 
 # A sollicitation and all its exchanges' files.
@@ -363,7 +364,12 @@ def flag_overdue(now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def mark_notifications_read(*, user, solicitation) -> int:
-    return (
-        selectors.unread_notifications(user).filter(solicitation=solicitation).update(read_at=timezone.now())
-    )
+def mark_notifications_read(*, user, solicitation=None) -> int:
+    """The user's notices of one sollicitation (its page was opened), or all of them."""
+    notices = selectors.unread_notifications(user)
+    if solicitation is not None:
+        notices = notices.filter(solicitation=solicitation)
+    marked = notices.update(read_at=timezone.now())
+    if marked:
+        structure_cache.forget_unread(user.pk)
+    return marked

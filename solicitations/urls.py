@@ -9,6 +9,7 @@ PREFIXES = {"sent": "sollicitations-emises", "received": "sollicitations-recues"
 urlpatterns = [
     path("sollicitations-emises/saisir/", views.create, name="sent_create"),
     path("sollicitations-emises/<int:solicitation_id>/modifier/", views.edit, name="sent_edit"),
+    path("sollicitations/notifications/lues/", views.notifications_read, name="notifications_read"),
     path("sollicitations/nouvelle/", views.public_create, name="public_create"),
     path("sollicitations/suivi/<str:token>/", views.public_follow, name="public_follow"),
     path(

@@ -233,6 +233,13 @@ def download(request, desk, solicitation_id, attachment_id):
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
+@require_POST
+@login_required
+def notifications_read(request):
+    services.mark_notifications_read(user=request.user)
+    return redirect("invoices:notifications")
+
+
 # --- Saisir sollicitation (the requester) ---------------------------------------------------------
 
 

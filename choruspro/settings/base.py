@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "structures.context_processors.navigation",
-                "invoices.context_processors.notifications",
+                "choruspro.context_processors.notifications",
             ],
         },
     },

@@ -87,3 +87,28 @@ def support_desk_url(context):
     if request is None or not selectors.is_support_agent(request.user):
         return ""
     return reverse("solicitations:support_home")
+
+
+NOTICES_SHOWN = 30
+
+
+def _notice_url(notice, user) -> str:
+    """The desk the notice was written for: the requester's, the support's or the service's."""
+    solicitation = notice.solicitation
+    if solicitation.requester_id == user.pk:
+        desk = "sent"
+    elif solicitation.addressee == Addressee.SUPPORT:
+        desk = "support"
+    else:
+        desk = "received"
+    return reverse(f"solicitations:{desk}_detail", args=[solicitation.pk])
+
+
+@register.inclusion_tag("solicitations/includes/notices.html", takes_context=True)
+def solicitation_notices(context):
+    """The notifications page's part on sollicitations (the invoices app imports nothing from here)."""
+    user = context["request"].user
+    notices = list(selectors.notifications_of(user)[:NOTICES_SHOWN])
+    for notice in notices:
+        notice.url = _notice_url(notice, user)
+    return {"notices": notices, "any_unread": any(notice.read_at is None for notice in notices)}

@@ -26,7 +26,8 @@ def test_each_side_hears_of_the_others_exchange_once(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         act(solicitation, Side.SERVICE, "ask_complement", entity.gp, entity, message="Le bon de commande ?")
-    assert len(callbacks) == 1
+    # The notification task, then its forgetting of the header's count.
+    assert len(callbacks) == 2
     assert [m.to for m in mail.outbox] == [[supplier.gp.email]]
     assert "Le bon de commande ?" in mail.outbox[0].body
     exchange = solicitation.exchanges.last()
@@ -68,3 +69,41 @@ def test_working_days_skip_weekends_and_french_holidays():
     wednesday = datetime.datetime(2026, 11, 12, 12, tzinfo=timezone.get_current_timezone())
     # Back over 11 November (holiday) and the weekend of 7–8 November.
     assert services.working_days_before(wednesday, 5).date() == datetime.date(2026, 11, 4)
+
+
+def _badge(client) -> int:
+    """The header's unread count (0 when the badge is absent)."""
+    import re
+
+    page = client.get(reverse("invoices:notifications")).content.decode()
+    link = page[page.index('data-testid="notifications-link"') :]
+    found = re.search(r'class="fr-badge[^"]*">(\d+)<', link[: link.index("</a>")])
+    return int(found.group(1)) if found else 0
+
+
+def test_sollicitation_notices_count_in_the_header_and_list_on_the_notifications_page(
+    client, ask, entity, supplier, django_capture_on_commit_callbacks
+):
+    from invoices.models import Notification
+
+    client.force_login(entity.gp)
+    assert _badge(client) == 0
+    solicitation = ask()
+    invoice_notices = Notification.objects.filter(user=entity.gp, read_at=None).count()
+    assert _badge(client) == invoice_notices + 1
+    page = client.get(reverse("invoices:notifications")).content.decode()
+    section = page[page.index('data-testid="solicitation-notifications"') :]
+    assert solicitation.number in section
+    assert reverse("solicitations:received_detail", args=[solicitation.pk]) in section
+    # Opening the sollicitation reads its notices: the badge goes back down.
+    client.get(reverse("solicitations:received_detail", args=[solicitation.pk]))
+    assert _badge(client) == invoice_notices
+    # The requester hears of the answer; « Marquer les sollicitations comme lues » reads them all.
+    with django_capture_on_commit_callbacks(execute=True):
+        act(solicitation, Side.SERVICE, "answer", entity.gp, entity, message="Payée demain.")
+    client.force_login(supplier.gp)
+    supplier_invoice_notices = Notification.objects.filter(user=supplier.gp, read_at=None).count()
+    assert _badge(client) == supplier_invoice_notices + 1
+    assert client.post(reverse("solicitations:notifications_read")).status_code == 302
+    assert _badge(client) == supplier_invoice_notices
+    assert not SolicitationNotification.objects.filter(user=supplier.gp, read_at=None).exists()
