@@ -7,13 +7,14 @@ from django.views.decorators.http import require_GET
 
 from annuaire import selectors
 from annuaire.forms import AnnuaireSearchForm
+from annuaire.pagination import CappedPaginator
 
 RESULTS_PER_PAGE = 20
 SERVICES_PER_PAGE = 50
 
 
-def _page(request, object_list, per_page):
-    paginator = Paginator(object_list, per_page)
+def _page(request, object_list, per_page, paginator_class=Paginator):
+    paginator = paginator_class(object_list, per_page)
     # get_page() turns "abc", "-1" or "999999" into a valid page rather than an error.
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.pages_list = list(paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
@@ -27,7 +28,7 @@ def search(request):
     page_obj = None
     if form.is_bound and form.is_valid() and form.has_criteria():
         structures = selectors.search_public_structures(**form.search_arguments())
-        page_obj = _page(request, structures, RESULTS_PER_PAGE)
+        page_obj = _page(request, structures, RESULTS_PER_PAGE, CappedPaginator)
     context = {
         "form": form,
         "page_obj": page_obj,

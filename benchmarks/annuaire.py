@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from annuaire.selectors import search_public_structures
+    from annuaire.selectors import RESULTS_CAP, count_capped, search_public_structures
     from annuaire.services import import_services_file, import_structures_file
     from demo.annuaire_export import generate_services_csv, generate_structures_csv
 
@@ -125,12 +125,13 @@ def main(argv=None) -> int:
 
             def run(criteria=criteria):
                 structures = search_public_structures(**criteria)
-                total = structures.count()
+                total = count_capped(structures)
                 list(structures[:20])
                 return total
 
             total = _timed(f"Recherche {criteria}", run)
-            _say(f"  {total:,} résultats (count + 1re page)")
+            shown = f"plus de {total - 1:,}" if total > RESULTS_CAP else f"{total:,}"
+            _say(f"  {shown} résultats (compte plafonné, comme les pages, + 1re page)")
     finally:
         if test_name:
             connection.creation.destroy_test_db(test_name, verbosity=0)

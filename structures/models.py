@@ -111,6 +111,8 @@ class Structure(models.Model):
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["identifier"]),
             models.Index(fields=["code_postal"]),
+            # The annuaire reads its results in name order, and `mair*` as a range, off this index.
+            models.Index(fields=["kind", "search_name", "id"], name="structure_kind_name_order"),
         ]
 
     def __str__(self):

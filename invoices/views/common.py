@@ -18,8 +18,8 @@ from invoices.enums import AttachmentKind, DepositMode, InvoiceStatus, InvoiceTy
 from invoices.forms.search import DEFAULT_PAGE_SIZE
 
 
-def paginate(request, queryset, per_page=DEFAULT_PAGE_SIZE):
-    paginator = Paginator(queryset, per_page)
+def paginate(request, queryset, per_page=DEFAULT_PAGE_SIZE, paginator_class=Paginator):
+    paginator = paginator_class(queryset, per_page)
     # get_page() turns "abc", "-1" or "999999" into a valid page rather than an error.
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

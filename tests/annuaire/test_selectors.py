@@ -164,3 +164,42 @@ def test_renaming_a_structure_keeps_its_search_key():
     structure.raison_sociale = "Élysée-Montmartre"
     structure.save(update_fields=["raison_sociale"])
     assert names(search_public_structures(query="elysee montmartre")) == ["Élysée-Montmartre"]
+
+
+def test_the_substring_index_follows_creations_renamings_and_deletions(annuaire):
+    """SQLite's trigram index (structures.search_index) is kept by triggers; a search through it
+    finds exactly what the conditions find (PostgreSQL: its trigram indexes)."""
+    from structures import search_index
+
+    grenoble = annuaire["grenoble"]
+    assert list(search_public_structures(query="grenob")) == [grenoble]
+    grenoble.raison_sociale, grenoble.ville = "Mairie de Échirolles", "Échirolles"
+    grenoble.save()
+    assert list(search_public_structures(query="grenob")) == []
+    assert list(search_public_structures(query="echirol")) == [grenoble]
+    assert list(search_public_structures(ville="*chiro*")) == [grenoble]
+    grenoble.delete()
+    assert list(search_public_structures(query="echirol")) == []
+    # A `migrate` that rebuilt the table dropped its triggers: ensure() puts them back and refills.
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER structures_structure_fts_update")
+        search_index.ensure()
+        lyon = annuaire["lyon"]
+        lyon.raison_sociale = "Métropole de Villeurbanne"
+        lyon.save()
+        assert search_index.candidates(["VILLEURBANNE"], 10) == [lyon.pk]
+
+
+def test_a_huge_result_set_is_counted_up_to_the_cap(client):
+    from annuaire import selectors
+
+    StructureFactory.create_batch(
+        selectors.RESULTS_CAP + 2, public=True, raison_sociale="Centre communal d'action sociale"
+    )
+    results = search_public_structures(query="centre communal")
+    assert selectors.count_capped(results) == selectors.RESULTS_CAP + 1
+    page = client.get("/annuaire/", {"q": "centre communal"})
+    assert "Plus de 1 000 structures publiques trouvées" in page.content.decode()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annuaire import selectors as annuaire_selectors
 from annuaire.forms import AnnuaireSearchForm
+from annuaire.pagination import CappedPaginator
 from invoices import computations, deposit_selectors, services
 from invoices.enums import CADRES_ALREADY_PAID
 from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefused
@@ -255,7 +256,12 @@ def recipient_search(request):
     form = AnnuaireSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid() and form.has_criteria():
-        page = paginate(request, annuaire_selectors.search_public_structures(**form.search_arguments()), 10)
+        page = paginate(
+            request,
+            annuaire_selectors.search_public_structures(**form.search_arguments()),
+            10,
+            paginator_class=CappedPaginator,
+        )
     return render(
         request, "invoices/supplier/includes/recipient_results.html", {"form": form, "page_obj": page}
     )
