@@ -77,6 +77,9 @@ class ActionForm(PortalForm):
         self.transition = transition
         self.fields["message"].required = transition.needs_message
         self.fields["service"].required = transition.name == "reassign"
+        self.fields["service"].error_messages["required"] = _(
+            "Cherchez une structure publique, puis choisissez l'un de ses services."
+        )
 
 
 class SearchForm(PortalForm):

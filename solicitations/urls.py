@@ -10,6 +10,8 @@ urlpatterns = [
     path("sollicitations-emises/saisir/", views.create, name="sent_create"),
     path("sollicitations-emises/<int:solicitation_id>/modifier/", views.edit, name="sent_edit"),
     path("sollicitations/notifications/lues/", views.notifications_read, name="notifications_read"),
+    path("support/structures/", views.support_structures, name="support_structures"),
+    path("support/structures/services/", views.support_services, name="support_services"),
     path("sollicitations/nouvelle/", views.public_create, name="public_create"),
     path("sollicitations/suivi/<str:token>/", views.public_follow, name="public_follow"),
     path(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from annuaire import selectors as annuaire_selectors
 from choruspro.forms import object_id
 from solicitations import permissions, selectors, services, workflow
 from solicitations.enums import Addressee, Side
@@ -238,6 +239,36 @@ def download(request, desk, solicitation_id, attachment_id):
 def notifications_read(request):
     services.mark_notifications_read(user=request.user)
     return redirect("invoices:notifications")
+
+
+# --- The support's reassignment picker (htmx) ------------------------------------------------------
+
+SUGGESTIONS = 10
+
+
+@permissions.support_required
+def support_structures(request):
+    """Public structures whose name or SIRET matches what the operator types (the annuaire's
+    search: accent-insensitive, indexed); each offered with its services."""
+    query = request.GET.get("reassign-q", "").strip()
+    structures = annuaire_selectors.search_public_structures(query=query)[:SUGGESTIONS] if query else []
+    return render(
+        request,
+        "solicitations/includes/structure_suggestions.html",
+        {"structures": structures, "query": query},
+    )
+
+
+@permissions.support_required
+def support_services(request):
+    structure = get_object_or_404(
+        annuaire_selectors.public_structures(), pk=object_id(request.GET.get("reassign-structure")) or 0
+    )
+    return render(
+        request,
+        "solicitations/includes/structure_services.html",
+        {"structure": structure, "services": annuaire_selectors.active_services_of(structure)},
+    )
 
 
 # --- Saisir sollicitation (the requester) ---------------------------------------------------------

@@ -293,3 +293,31 @@ def test_a_manager_may_name_a_service_or_none(client, supplier, make_invoice, in
     assert "Votre service" in client.get(reverse("solicitations:sent_create")).content.decode()
     assert _send(client, invoice_question, make_invoice()).status_code == 302
     assert Solicitation.objects.get().requester_service is None
+
+
+def test_the_support_picks_the_structure_by_name_or_siret_then_its_service(
+    client, agent, supplier, make_structure
+):
+    """The reassignment picker: the annuaire's search (accents ignored), suggestions only for
+    the support, then the chosen structure's active services."""
+    other = make_structure(public=True, raison_sociale="Département de l'Hérault")
+    service = other.services.create(code="PAIE", libelle="Paiements")
+    other.services.create(code="OLD", libelle="Ancien", is_active=False)
+    url = reverse("solicitations:support_structures")
+    client.force_login(supplier.gp)
+    assert client.get(url, {"reassign-q": "herault"}).status_code == 404
+    client.force_login(agent)
+    by_name = client.get(url, {"reassign-q": "DEPARTEMENT HERAULT"}).content.decode()
+    assert f'value="{other.pk}"' in by_name
+    assert f'value="{other.pk}"' in client.get(url, {"reassign-q": other.identifier}).content.decode()
+    assert f'value="{other.pk}"' not in client.get(url, {"reassign-q": "zzzz"}).content.decode()
+    services = client.get(reverse("solicitations:support_services"), {"reassign-structure": other.pk})
+    assert f'value="{service.pk}"' in services.content.decode() and "OLD" not in services.content.decode()
+    assert (
+        client.get(reverse("solicitations:support_services"), {"reassign-structure": supplier.pk}).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("solicitations:support_services"), {"reassign-structure": "abc"}).status_code
+        == 404
+    )
