@@ -77,3 +77,42 @@ def test_a_question_about_a_stuck_invoice(
     block.locator("button[type=submit]").click()
     assert "Clôturée" in page.text_content("[data-testid=solicitation-status]")
     assert Solicitation.objects.get().status == SolicitationStatus.CLOSED
+
+
+def test_the_support_reassigns_through_the_structure_picker(
+    page, supplier, recipient, make_structure, make_invoice, django_capture_on_commit_callbacks
+):
+    """No select of every service: the operator types a name without its accents, picks the
+    structure among the suggestions, then one of its services."""
+    from solicitations import services
+    from tests.factories import UserFactory
+    from tests.solicitations.conftest import act, ask_about
+
+    agent = UserFactory(email="operateur@support.exemple.fr")
+    services.grant_support_role(user=agent)
+    solicitation = ask_about(make_invoice(), supplier)
+    act(
+        solicitation,
+        "SERVICE_METIER",
+        "transfer_to_support",
+        recipient.gp,
+        recipient,
+        message="Pas chez nous.",
+    )
+    other = make_structure(public=True, raison_sociale="Département de l'Hérault")
+    target = other.services.create(code="PAIE", libelle="Paiements")
+    log_in(page, agent.email)
+    page.goto(f"/support/{solicitation.pk}/")
+    block = page.locator("[data-testid=action-reassign]")
+    block.locator("summary").click()
+    block.locator("button[type=submit]").click()
+    assert "Cherchez une structure publique" in page.inner_text("[data-testid=action-reassign]")
+    page.fill("[data-testid=reassign-query]", "departement herault")
+    # The DSFR radio is drawn by its label, which takes the click.
+    page.locator(f"label[for=reassign-structure-{other.pk}]").click()
+    page.locator("[data-testid=reassign-services]").select_option(str(target.pk))
+    page.locator("[data-testid=action-reassign] textarea").fill("Pour le service des paiements.")
+    page.locator("[data-testid=action-reassign] button[type=submit]").click()
+    page.wait_for_selector("text=C'est fait")
+    solicitation.refresh_from_db()
+    assert (solicitation.addressee_structure, solicitation.addressee_service) == (other, target)
