@@ -58,7 +58,9 @@ def _apply_transition(dossier, transition, *, role, actor, structure, piece=None
     dossier.status_changed_at = timezone.now()
     if not (transition.keeps_deadline and dossier.deadline):
         dossier.deadline = workflow.deadline_after(dossier.kind, dossier.status, dossier.status_changed_at)
-        dossier.reminder_sent_at = dossier.deadline_recorded_at = None
+        dossier.deadline_recorded_at = None
+    # Whoever acts next gets its own reminder, even on a deadline kept from the step before.
+    dossier.reminder_sent_at = None
     dossier.save()
     return _write_event(
         dossier,
@@ -255,8 +257,6 @@ def deposit_initial(
     transition = workflow.check(
         action, workflow.NEW, selectors.roles_in(contract, structure), workflow.get(action).kind
     )
-    if transition.sources != workflow.NEW_ONLY:
-        raise WorksError(_("Cette pièce se dépose par association à la pièce précédente de son dossier."))
     has_moe = contract.party(PartyRole.MOE) is not None
     if transition.with_moe is True and not has_moe:
         raise WorksError(
