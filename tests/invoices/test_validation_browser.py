@@ -13,11 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _decide(page, invoice, decision, motif=None):
     page.goto("/factures-a-valider/")
     page.get_by_role("link", name=invoice.number).first.click()
-    page.select_option("select[name=decision]", decision)
+    choice = page.locator(f"input[name=decision][value={decision}]").get_attribute("id")
+    page.locator(f"label[for={choice}]").click()
     if motif:
         page.select_option("select[name=motif]", motif)
-    page.get_by_role("button", name="Enregistrer la décision").click()
-    page.wait_for_selector(".fr-alert--success")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer la décision").click()
 
 
 def test_a9_refused_for_a_wrong_validator_corrected_validated_paid(
@@ -38,10 +39,10 @@ def test_a9_refused_for_a_wrong_validator_corrected_validated_paid(
     # A wrong identifier first: told beside the field.
     page.fill("input[name=validator_identifier]", "00000000000000")
     page.get_by_role("button", name="Envoyer au nouveau valideur").click()
-    assert "Aucune structure active du portail" in page.inner_text("form")
+    assert "Aucune structure active du portail" in page.inner_text("main")
     page.fill("input[name=validator_identifier]", right.identifier)
-    page.get_by_role("button", name="Envoyer au nouveau valideur").click()
-    page.wait_for_selector(".fr-alert--success")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer au nouveau valideur").click()
     invoice.refresh_from_db()
     assert (invoice.status, invoice.validator) == (InvoiceStatus.TO_VALIDATE_1, right)
 

@@ -64,7 +64,7 @@ def test_sous_traitant_projet_is_validated_by_the_titulaire_before_the_moe(page,
     log_in(page, gym.sous_traitant.gp.email)
     page.goto(f"/factures-travaux/marches/{gym.contract.pk}/")
     _deposit(page, "deposit_projet_sous_traitant", "PDM-ST-1", "4300,00")
-    assert "15 jours restants" in page.inner_text("[data-testid=deadline]")
+    assert "15 jours restants" in page.inner_text("[data-testid=deadline]").lower()
     dossier = Dossier.objects.get()
 
     log_in(page, gym.titulaire.gp.email)
@@ -77,4 +77,4 @@ def test_sous_traitant_projet_is_validated_by_the_titulaire_before_the_moe(page,
 
     log_in(page, gym.moe.gp.email)
     page.goto("/factures-travaux/")
-    assert "7 jours restants" in page.inner_text("[data-testid=dossier-list]")
+    assert "7 jours restants" in page.inner_text("[data-testid=dossier-list]").lower()
