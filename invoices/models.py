@@ -32,7 +32,7 @@ class Invoice(models.Model):
     )
     status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
     cadre = models.CharField(
-        _("cadre de facturation"), max_length=40, choices=INVOICE_CADRES, default=Cadre.A1
+        _("cadre de facturation"), max_length=60, choices=INVOICE_CADRES, default=Cadre.A1
     )
     validator = models.ForeignKey(
         Structure,
