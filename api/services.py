@@ -19,7 +19,7 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 from oauth2_provider.models import AccessToken, Application
 
 from accounts.enums import UserStatus
-from api import selectors
+from api import permissions, selectors
 from api.enums import AccountStatus, ApiAuditAction, ConnectionStatus, FluxSyntax
 from api.exceptions import ApiSpaceError
 from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, ApiPiece, EdiConnection, TechnicalAccount
@@ -31,7 +31,6 @@ from invoices import attachments as attachment_rules
 from invoices import services as invoice_services
 from invoices.enums import Cadre, DepositMode
 from invoices.exceptions import InvoiceError
-from structures import permissions as structure_permissions
 from structures.enums import MembershipStatus, Role, Space, SubscriptionMode, SubscriptionStatus
 from structures.models import Membership, OpenedSpace, SpaceSubscription
 
@@ -49,8 +48,13 @@ def _audit(*, actor, structure, action, description=""):
 
 
 def _require_manager(actor, structure) -> None:
-    if not structure_permissions.is_manager(actor, structure) or not structure.is_active:
-        raise ApiSpaceError(_("Seul un gestionnaire de la structure peut faire cette action."))
+    if not permissions.can_manage(actor, structure):
+        raise ApiSpaceError(
+            _(
+                "Seul un gestionnaire de la structure peut faire cette action, "
+                "une fois l'espace Raccordement EDI et API ouvert."
+            )
+        )
 
 
 def _password_expiry() -> datetime.datetime:
