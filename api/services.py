@@ -35,7 +35,7 @@ from structures.enums import MembershipStatus, Role, Space, SubscriptionMode, Su
 from structures.models import Membership, OpenedSpace, SpaceSubscription
 
 # The spaces a technical account works in, when they are opened on its structure.
-ACCOUNT_SPACES = (Space.FACTURES_EMISES, Space.FACTURES_RECUES)
+ACCOUNT_SPACES = (Space.FACTURES_EMISES, Space.FACTURES_RECUES, Space.FACTURES_A_VALIDER)
 # A checked login/password pair is remembered this long: password hashing is slow by design and
 # a software calls many times a minute.
 CREDENTIALS_CACHE_SECONDS = 300

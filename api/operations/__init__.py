@@ -138,5 +138,26 @@ OPERATIONS = {
         requires=(("idFacture", "integer"), ("nouveauStatut", "string")),
         returns=("idFacture", "nouveauStatut"),
     ),
+    "factures/v1/traiterRejet": Operation(
+        factures.traiter_rejet, requires=(("listeDemandePaiement", "array"),)
+    ),
+    "factures/v1/corriger/valideur/facture": Operation(
+        factures.corriger_valideur, requires=(("idFacture", "integer"),), returns=("idFacture",)
+    ),
+    "factures/v1/rechercher/valideur": Operation(factures.rechercher_valideur, lists=("listeFactures",)),
+    "factures/v1/consulter/valideur": Operation(
+        factures.consulter_valideur, returns=("facture",), requires=(("identifiantFactureCPP", "integer"),)
+    ),
+    "factures/v1/traiter/factureAValider": Operation(
+        factures.traiter_facture_a_valider,
+        requires=(("idFacture", "integer"), ("action", "string")),
+        returns=("idFacture", "statutFacture"),
+    ),
+    "factures/v1/recuperer/statutsFactureVisibles/valideur": Operation(
+        factures.statuts_visibles_valideur, lists=("listeStatutFacture",)
+    ),
+    "transverses/v1/recuperer/motifs/refus/Facture/AValider": Operation(
+        factures.motifs_refus_a_valider, lists=("listeMotifRefusFactureAValider",)
+    ),
     "facturesTravaux/v1/rechercher": Operation(factures.rechercher_travaux, lists=("listeFacturesTravaux",)),
 }
