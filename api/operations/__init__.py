@@ -62,6 +62,21 @@ OPERATIONS = {
     "transverses/v1/recuperer/typeidentifiant/structure": Operation(
         transverses.types_identifiant, lists=("listeTypeIdentifiant",)
     ),
+    "transverses/v1/recuperer/pays": Operation(transverses.pays, lists=("listePays",)),
+    "transverses/v1/recuperer/modedepot": Operation(transverses.modes_depot, lists=("listeModeDepot",)),
+    "transverses/v1/recuperer/typedp": Operation(
+        transverses.types_demande_paiement, lists=("listeTypeDemandePaiement",)
+    ),
+    "transverses/v1/recuperer/etat/typedp": Operation(
+        transverses.etats_type_demande_paiement, lists=("listeEtatDemandePaiement",)
+    ),
+    "transverses/v1/recuperer/typespj": Operation(
+        transverses.types_piece_jointe, lists=("listeTypePieceJointe",)
+    ),
+    "transverses/v1/recuperer/formatflux": Operation(transverses.formats_flux, lists=("listeFormatFlux",)),
+    "transverses/v1/recuperer/coordbanc/valides": Operation(
+        transverses.coordonnees_bancaires, lists=("listeCoordonneeBancaire",)
+    ),
     "transverses/v1/recuperer/etats/traitement": Operation(
         transverses.etats_traitement, lists=("listeStatutsPossiblesPourTraitement",)
     ),

@@ -2,16 +2,28 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_countries import countries
 
 from annuaire import selectors as annuaire_selectors
 from api import selectors
 from api.cpro import SUCCESS
+from api.enums import FluxSyntax
 from api.exceptions import CproError
-from api.operations.common import moment_iso, obj, page, search_answer, text
+from api.operations.common import integer, moment_iso, obj, page, search_answer, text
 from deposits.enums import FluxStatus, ItemOutcome
 from invoices import workflow
-from invoices.enums import CURRENCIES, VAT_RATES, Cadre, ExemptionReason, PaymentMode
-from structures.enums import IdentifierType, StructureKind
+from invoices.enums import (
+    CURRENCIES,
+    VAT_RATES,
+    AttachmentKind,
+    Cadre,
+    DepositMode,
+    ExemptionReason,
+    InvoiceStatus,
+    PaymentMode,
+)
+from structures import selectors as structure_selectors
+from structures.enums import BankAccountStatus, IdentifierType, StructureKind
 from structures.models import Structure
 
 # A deposit given up after its retries is, for a client, a flux refused as a whole (never
@@ -29,7 +41,14 @@ def _language(body) -> str:
 
 def _listed(body, key: str, items) -> dict:
     with override(_language(body)):
-        return {**SUCCESS, key: [{name: str(value) for name, value in item.items()} for item in items]}
+        # Labels are lazy translations, read in the language asked; identifiers stay integers.
+        return {
+            **SUCCESS,
+            key: [
+                {name: value if isinstance(value, int) else str(value) for name, value in item.items()}
+                for item in items
+            ],
+        }
 
 
 def devises(call, body):
@@ -73,6 +92,72 @@ def types_identifiant(call, body):
     return {
         **SUCCESS,
         "listeTypeIdentifiant": [{"typeIdentifiantStructure": code} for code in IdentifierType.values],
+    }
+
+
+def pays(call, body):
+    return _listed(body, "listePays", ({"codePays": code, "libellePays": name} for code, name in countries))
+
+
+def modes_depot(call, body):
+    return {**SUCCESS, "listeModeDepot": [{"modeDepot": code} for code in DepositMode.values]}
+
+
+# Payment requests of the portal: invoices, and the works invoices of Factures de travaux.
+PAYMENT_REQUEST_TYPES = ("FACTURE", "FACTURE_TRAVAUX")
+
+
+def types_demande_paiement(call, body):
+    return {
+        **SUCCESS,
+        "listeTypeDemandePaiement": [{"typeDemandePaiement": kind} for kind in PAYMENT_REQUEST_TYPES],
+    }
+
+
+def etats_type_demande_paiement(call, body):
+    """The statuses a payment request of that type goes through (a payable works invoice is an
+    invoice of the same cycle)."""
+    kind = text(body, "typeDemandePaiement") or "FACTURE"
+    if kind not in PAYMENT_REQUEST_TYPES:
+        raise CproError(_("Type de demande de paiement inconnu : %(type)s.") % {"type": kind[:40]})
+    return {
+        **SUCCESS,
+        "listeEtatDemandePaiement": [{"etatDemandePaiement": status} for status in InvoiceStatus.values],
+    }
+
+
+def types_piece_jointe(call, body):
+    return _listed(
+        body,
+        "listeTypePieceJointe",
+        (
+            {
+                "idTypePieceJointe": position,
+                "codeTypePieceJointe": code,
+                "libelleTypePieceJointe": label,
+                "typeObjet": "DEMANDE_PAIEMENT",
+            }
+            for position, (code, label) in enumerate(AttachmentKind.choices, start=1)
+        ),
+    )
+
+
+def formats_flux(call, body):
+    return {**SUCCESS, "listeFormatFlux": [{"formatFlux": code} for code in FluxSyntax.values]}
+
+
+def coordonnees_bancaires(call, body):
+    """The valid bank details of the caller's own structure (another structure's are not given)."""
+    structure_id = integer(body, "idStructure", required=False)
+    if structure_id is not None and structure_id != call.structure.pk:
+        raise CproError(_("Structure introuvable."), code_retour=20005)
+    accounts = structure_selectors.bank_accounts_of(call.structure).filter(status=BankAccountStatus.VALID)
+    return {
+        **SUCCESS,
+        "listeCoordonneeBancaire": [
+            {"idCoordonneeBancaire": account.pk, "nomCoordonneeBancaire": account.libelle}
+            for account in accounts.order_by("libelle", "pk")
+        ],
     }
 
 
