@@ -1,5 +1,8 @@
 """transverses/v1/* (api.md §6, §8): health check, flux reports, reference lists, SIRET."""
 
+import base64
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
@@ -9,6 +12,7 @@ from api import selectors
 from api.cpro import SUCCESS
 from api.enums import FluxSyntax
 from api.exceptions import CproError
+from api.models import ApiFlux
 from api.operations.common import integer, moment_iso, obj, page, search_answer, text
 from deposits.enums import FluxStatus, ItemOutcome
 from invoices import workflow
@@ -234,6 +238,30 @@ def consulter_cr_detaille(call, body):
     return detailed_report(_deposit(call, body))
 
 
+def report_pdf(deposit) -> bytes:
+    """The printable processing report (`fichierCR`): the flux, its state and its rejections."""
+    from invoices.documents import render_pdf
+
+    report = detailed_report(deposit)
+    try:
+        file_name = deposit.api_flux.file_name
+    except ApiFlux.DoesNotExist:
+        file_name = deposit.file_name
+    context = {
+        "report": report,
+        "file_name": file_name,
+        "syntax": selectors.flux_syntax(deposit),
+        "structure": deposit.structure,
+        "deposited_at": timezone.localtime(deposit.created_at),
+        "changed_at": timezone.localtime(deposit.status_changed_at),
+        "integrated": sum(1 for item in deposit.items.all() if item.outcome == ItemOutcome.SENT),
+        "issued_at": timezone.localtime(),
+    }
+    return render_pdf(
+        "api/documents/flux_report.html", context, title=f"Compte rendu {report['numeroFluxDepot']}"
+    )
+
+
 def consulter_cr(call, body):
     deposit = _deposit(call, body)
     report = _report(deposit)
@@ -247,8 +275,7 @@ def consulter_cr(call, body):
         "dateDepotFlux": report["deposited"],
         "dateHeureEtatCourantFlux": report["changed"],
         "etatCourantFlux": report["state"],
-        # The printable report is not generated yet: clients read the state and the lists.
-        "fichierCR": "",
+        "fichierCR": base64.b64encode(report_pdf(deposit)).decode(),
     }
 
 
