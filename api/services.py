@@ -361,6 +361,57 @@ def store_piece(*, account: TechnicalAccount, name: str, data: bytes, signed: bo
 
 
 @transaction.atomic
+def store_attachment(*, account: TechnicalAccount, name: str, data: bytes) -> ApiPiece:
+    """ajouter/fichier: a file checked by the attachment rules of the screens (domain §4.3), kept
+    for the completer (or soumettre) that attaches it to an invoice."""
+    problem = attachment_rules.attachment_problem(name, data)
+    if problem:
+        raise InvoiceError(problem)
+    piece = ApiPiece(structure=account.structure, account=account, name=name)
+    piece.file.save(name, ContentFile(data), save=False)
+    piece.save()
+    return piece
+
+
+def _pieces(account: TechnicalAccount, piece_ids: list[int]) -> list[ApiPiece]:
+    pieces = {
+        piece.pk: piece
+        for piece in ApiPiece.objects.select_for_update().filter(
+            pk__in=piece_ids, structure=account.structure
+        )
+    }
+    missing = [str(piece_id) for piece_id in piece_ids if piece_id not in pieces]
+    if missing:
+        raise InvoiceError(
+            _("Pièce jointe introuvable : %(ids)s (ajoutez-la avec ajouter/fichier).")
+            % {"ids": ", ".join(missing)}
+        )
+    return [pieces[piece_id] for piece_id in piece_ids]
+
+
+def _used(pieces: list[ApiPiece]) -> None:
+    """Once attached (copied to the invoice), a piece is not kept twice."""
+    transaction.on_commit(lambda: [piece.file.delete(save=False) for piece in pieces])
+    ApiPiece.objects.filter(pk__in=[piece.pk for piece in pieces]).delete()
+
+
+@transaction.atomic
+def complete_with_pieces(*, account: TechnicalAccount, invoice_id: int, comment: str, piece_ids: list[int]):
+    """completer: the suspended invoice completed with the comment and the files of ajouter/fichier,
+    through the screens' Compléter."""
+    pieces = _pieces(account, piece_ids)
+    uploads = []
+    for piece in pieces:
+        with piece.file.open("rb") as handle:
+            uploads.append(SimpleUploadedFile(piece.name, handle.read()))
+    invoice = invoice_services.complete_invoice(
+        actor=account.user, structure=account.structure, invoice_id=invoice_id, comment=comment, files=uploads
+    )
+    _used(pieces)
+    return invoice
+
+
+@transaction.atomic
 def submit_pdf_invoice(
     *, account: TechnicalAccount, piece_id: int, data: dict, lines: list[dict], amount_due
 ):

@@ -62,6 +62,11 @@ OPERATIONS = {
     "transverses/v1/recuperer/typeidentifiant/structure": Operation(
         transverses.types_identifiant, lists=("listeTypeIdentifiant",)
     ),
+    "transverses/v1/ajouter/fichier": Operation(
+        transverses.ajouter_fichier,
+        requires=(("pieceJointeFichier", "string"), ("pieceJointeNom", "string")),
+        returns=("pieceJointeId",),
+    ),
     "transverses/v1/recuperer/pays": Operation(transverses.pays, lists=("listePays",)),
     "transverses/v1/recuperer/modedepot": Operation(transverses.modes_depot, lists=("listeModeDepot",)),
     "transverses/v1/recuperer/typedp": Operation(

@@ -345,11 +345,27 @@ def recycler(call, body):
     )
 
 
+def _complementary_piece_ids(body) -> list[int]:
+    entries = body.get("pieceJointeComplementaire") or []
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise CproError(_("Le champ pieceJointeComplementaire doit être une liste d'objets."))
+    return list(dict.fromkeys(integer(entry, "pieceJointeComplementaireId") for entry in entries))
+
+
 def completer(call, body):
-    """A SUSPENDED invoice completed with a comment (attachments through ajouter/fichier are not
-    served yet)."""
+    """A SUSPENDED invoice completed with a comment and the files sent with ajouter/fichier."""
+    piece_ids = _complementary_piece_ids(body)
+    account = call.account
     return _supplier_action(
-        invoice_services.complete_invoice, call, body, comment=text(body, "commentaire")[:2000]
+        lambda actor, structure, invoice_id, **arguments: services.complete_with_pieces(
+            account=account, invoice_id=invoice_id, **arguments
+        ),
+        call,
+        body,
+        comment=text(body, "commentaire")[:2000],
+        piece_ids=piece_ids,
     )
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import override
 from django_countries import countries
 
 from annuaire import selectors as annuaire_selectors
-from api import selectors
+from api import selectors, services
 from api.cpro import SUCCESS
 from api.enums import FluxSyntax
 from api.exceptions import CproError
@@ -97,6 +97,33 @@ def types_identifiant(call, body):
         **SUCCESS,
         "listeTypeIdentifiant": [{"typeIdentifiantStructure": code} for code in IdentifierType.values],
     }
+
+
+# The attachment rules' limit, answered with the code api.md §6.8 gives.
+TOO_LARGE = 20003
+
+
+def ajouter_fichier(call, body):
+    """A file kept for completer (`pieceJointeComplementaireId`), checked as the screens check it."""
+    from invoices import attachments as attachment_rules
+    from invoices.exceptions import InvoiceError
+
+    name = text(body, "pieceJointeNom", required=True)
+    extension = text(body, "pieceJointeExtension").lstrip(".").lower()
+    if extension and not name.lower().endswith(f".{extension}"):
+        name = f"{name}.{extension}"
+    name = attachment_rules.clean_name(name)
+    try:
+        data = base64.b64decode(text(body, "pieceJointeFichier", required=True), validate=True)
+    except (ValueError, TypeError) as error:
+        raise CproError(_("Le champ pieceJointeFichier n'est pas un base64 valide.")) from error
+    if len(data) > attachment_rules.MAX_FILE_SIZE:
+        raise CproError(_("Le fichier dépasse 10 Mo."), code_retour=TOO_LARGE)
+    try:
+        piece = services.store_attachment(account=call.account, name=name, data=data)
+    except InvoiceError as error:
+        raise CproError(str(error)) from error
+    return {**SUCCESS, "pieceJointeId": piece.pk}
 
 
 def pays(call, body):
