@@ -6,12 +6,16 @@ import json
 
 import pytest
 from django.urls import reverse
+from lxml import etree
 
 from api import edi, services
 from api.models import ApiFlux, EdiConnection
 from api.tasks import scan_edi_folders_task
 
 pytestmark = pytest.mark.django_db
+
+CDAR = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
+NS = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
 
 
 @pytest.fixture(autouse=True)
@@ -46,17 +50,23 @@ def test_a_dropped_facturx_is_deposited_and_reported(
     assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
     assert report_file.name.startswith(report["numeroFluxDepot"])
     assert flux.deposit.items.get().invoice.number == "EDI-1"
+    # Each change with a reform status is its CDAR message; the draft has none: a JSON line.
+    messages = sorted(outbound.glob("CDV_EDI-1_*.xml"), key=lambda path: int(path.name.split("_")[2]))
+    assert [path.name.rsplit("_", 1)[1] for path in messages] == ["200.xml", "201.xml", "203.xml"]
+    made_available = etree.fromstring(messages[-1].read_bytes())
+    assert made_available.tag == f"{{{CDAR}}}CrossDomainAcknowledgementAndResponse"
+    assert made_available.findtext(".//ram:IssuerAssignedID", namespaces=NS) == "EDI-1"
+    assert made_available.findtext(".//ram:ProcessConditionCode", namespaces=NS) == "203"
     lines = [json.loads(line) for line in (outbound / "statuts.jsonl").read_text().splitlines()]
-    assert [line["statut"] for line in lines][-1] == "MISE_A_DISPOSITION"
-    assert {line["numeroFacture"] for line in lines} == {"EDI-1"}
+    assert "BROUILLON" in [line["statut"] for line in lines]
+    assert not {line["statut"] for line in lines} & {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION"}
     # The recipient hears of the invoice from its making available on, never of the drafts.
-    received = [
-        json.loads(line)["statut"] for line in (entity_outbound / "statuts.jsonl").read_text().splitlines()
-    ]
-    assert received == ["MISE_A_DISPOSITION"]
+    assert [path.name.rsplit("_", 1)[1] for path in entity_outbound.glob("CDV_*.xml")] == ["203.xml"]
+    assert not (entity_outbound / "statuts.jsonl").exists()
     # A second scan writes nothing twice.
     edi.scan_edi_folders()
     assert len((outbound / "statuts.jsonl").read_text().splitlines()) == len(lines)
+    assert len(list(outbound.glob("CDV_*.xml"))) == 3
     assert len(list(outbound.glob("*_CR.json"))) == 1
 
 
