@@ -27,6 +27,9 @@ from invoices.models import InvoiceStatusChange
 logger = logging.getLogger(__name__)
 
 INBOUND, OUTBOUND, CLAIMED = "entrant", "sortant", ".en-cours"
+# Beside the folders, out of every SFTP login's reach: `<login>.pub` (the login's key) and
+# `<login>.dossier` (its folder), read by the sftp service (deploy/sftp/).
+LOGINS = ".comptes-sftp"
 STATUS_LINES = "statuts.jsonl"
 
 
@@ -38,6 +41,11 @@ def folders(connection: EdiConnection) -> tuple[Path, Path]:
 def create_folders(connection: EdiConnection) -> None:
     for folder in folders(connection):
         folder.mkdir(parents=True, exist_ok=True)
+    if connection.ssh_public_key:
+        logins = Path(settings.API_EDI_ROOT) / LOGINS
+        logins.mkdir(exist_ok=True)
+        _write(logins, f"{connection.sftp_login}.pub", connection.ssh_public_key + "\n")
+        _write(logins, f"{connection.sftp_login}.dossier", f"{connection.folder}\n")
 
 
 def syntax_of(name: str, data: bytes) -> str:

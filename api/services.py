@@ -160,15 +160,18 @@ def close_connection(*, actor, structure, connection_id: int) -> ApiConnection:
 
 
 @transaction.atomic
-def declare_edi_connection(*, actor, structure, account_id: int) -> EdiConnection:
-    """Raccordement EDI: the account's inbound and outbound folders are created at once."""
+def declare_edi_connection(*, actor, structure, account_id: int, ssh_public_key: str = "") -> EdiConnection:
+    """Raccordement EDI: the account's inbound and outbound folders are created at once, with
+    the SFTP login of the software's key if one is given."""
     from api import edi
 
     _require_manager(actor, structure)
     account = selectors.active_accounts_of(structure).filter(pk=account_id).first()
     if account is None:
         raise ApiSpaceError(_("Compte technique introuvable."))
-    connection = EdiConnection.objects.create(structure=structure, account=account, created_by=actor)
+    connection = EdiConnection.objects.create(
+        structure=structure, account=account, ssh_public_key=ssh_public_key, created_by=actor
+    )
     edi.create_folders(connection)
     _audit(actor=actor, structure=structure, action=ApiAuditAction.EDI_DECLARED, description=account.login)
     return connection

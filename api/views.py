@@ -122,6 +122,7 @@ def declare_edi(request):
         services.declare_edi_connection,
         _("Le raccordement EDI est déclaré : ses dossiers sont prêts."),
         account_id=form.cleaned_data["account"].pk,
+        ssh_public_key=form.cleaned_data["ssh_public_key"],
     )
 
 

@@ -79,3 +79,27 @@ def test_a_manager_declares_an_edi_connection_in_the_space(client, supplier, con
     assert (tmp_path / str(connection.folder) / "entrant").is_dir()
     assert str(connection.folder) in client.get(reverse("api:home")).content.decode()
     assert client.post(reverse("api:declare_edi"), {"account": 0}).status_code == 422
+
+
+def test_the_sftp_login_of_a_connection_sees_its_folder_only(client, supplier, connect, tmp_path):
+    software = connect(supplier)
+    client.force_login(supplier.gp)
+    bad = client.post(
+        reverse("api:declare_edi"), {"account": software.account.pk, "ssh_public_key": "bonjour"}
+    )
+    assert bad.status_code == 422 and "clé publique SSH" in bad.content.decode()
+    assert not EdiConnection.objects.exists()
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx0Dq4mS0sL7Fq4T2oY9h0n3cXo8m6bQe3i0v1Cw2Zf erp@dupont.fr"
+    response = client.post(
+        reverse("api:declare_edi"), {"account": software.account.pk, "ssh_public_key": key}
+    )
+    assert response.status_code == 302
+    connection = EdiConnection.objects.get(structure=supplier)
+    login = connection.sftp_login
+    assert login.startswith("edi-") and len(login) == 16
+    # What the sftp service reads (deploy/sftp/logins.sh): the login's key and its folder.
+    logins = tmp_path / edi.LOGINS
+    assert (logins / f"{login}.pub").read_text() == key + "\n"
+    assert (logins / f"{login}.dossier").read_text().strip() == str(connection.folder)
+    assert not str(logins).startswith(str(tmp_path / str(connection.folder)))
+    assert login in client.get(reverse("api:home")).content.decode()
