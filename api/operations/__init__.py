@@ -67,6 +67,21 @@ OPERATIONS = {
         requires=(("pieceJointeFichier", "string"), ("pieceJointeNom", "string")),
         returns=("pieceJointeId",),
     ),
+    "transverses/v1/rechercher/pj/moncompte": Operation(
+        transverses.pieces_mon_compte, lists=("listePiecesJointes",)
+    ),
+    "transverses/v1/rechercher/pj/structure": Operation(
+        transverses.pieces_structure, lists=("listePiecesJointes",)
+    ),
+    "transverses/v1/telecharger/pieceJointe": Operation(
+        factures.telecharger_piece_jointe, returns=("pieceJointe",)
+    ),
+    "transverses/v1/rechercher/categorieSollicitation": Operation(
+        transverses.categories_sollicitation, lists=("listeCategories",)
+    ),
+    "transverses/v1/rechercher/sousCategorieSollicitation": Operation(
+        transverses.sous_categories_sollicitation, lists=("listeSousCategories",)
+    ),
     "transverses/v1/recuperer/pays": Operation(transverses.pays, lists=("listePays",)),
     "transverses/v1/recuperer/modedepot": Operation(transverses.modes_depot, lists=("listeModeDepot",)),
     "transverses/v1/recuperer/typedp": Operation(

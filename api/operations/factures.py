@@ -614,6 +614,29 @@ def telecharger_groupe(call, body):
     return {**SUCCESS, "fichierResultat": base64.b64encode(content).decode()}
 
 
+def telecharger_piece_jointe(call, body):
+    """An attachment of an invoice the caller sent or received (`objetPieceJointe`
+    DEMANDE_PAIEMENT; the invoice and the attachment ids also inside `pieceJointeDemandePaiement`)."""
+    kind = text(body, "objetPieceJointe") or "DEMANDE_PAIEMENT"
+    if kind != "DEMANDE_PAIEMENT":
+        raise CproError(_("Seules les pièces jointes des factures (DEMANDE_PAIEMENT) se téléchargent ici."))
+    detail = {**body, **obj(body, "pieceJointeDemandePaiement")}
+    invoice = _readable(call, detail, "idDemandePaiement", "idFacture", "identifiantFactureCPP")
+    attachment = invoice.attachments.filter(pk=integer(detail, "pieceJointeId", "idPieceJointe")).first()
+    if attachment is None:
+        raise CproError(_("Pièce jointe introuvable."), code_retour=20006)
+    if invoice.recipient_id == call.structure.pk:
+        invoice_services.mark_downloaded(actor=call.user, structure=call.structure, invoice_id=invoice.pk)
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return {
+        **SUCCESS,
+        "pieceJointe": base64.b64encode(content).decode(),
+        "pieceJointeNom": attachment.name,
+        "pieceJointeTypeMime": attachment.content_type,
+    }
+
+
 def _detail(invoice) -> dict:
     """consulter/fournisseur and consulter/recipiendaire: the invoice as the recipient receives it."""
     return {

@@ -126,6 +126,107 @@ def ajouter_fichier(call, body):
     return {**SUCCESS, "pieceJointeId": piece.pk}
 
 
+def _piece_item(piece) -> dict:
+    from invoices import attachments as attachment_rules
+
+    return {
+        "pieceJointeId": piece.pk,
+        "pieceJointeDesignation": piece.name,
+        "pieceJointeExtension": attachment_rules.extension(piece.name).upper(),
+        "pieceJointeTypeCode": AttachmentKind.COMPLEMENTARY.value,
+        "pieceJointeTypeLibelle": str(AttachmentKind.COMPLEMENTARY.label),
+        "pieceJointeObjetId": 0,
+    }
+
+
+def _pieces(queryset, body) -> dict:
+    name = text(body, "pieceJointeDesignation")
+    if name:
+        queryset = queryset.filter(name__icontains=name)
+    rows, *paging = page(queryset, obj(body, "parametresRecherche"))
+    return search_answer("listePiecesJointes", [_piece_item(piece) for piece in rows], *paging)
+
+
+def pieces_mon_compte(call, body):
+    """The files this technical account sent and did not attach yet."""
+    return _pieces(selectors.pieces_of(call.structure).filter(account=call.account), body)
+
+
+def pieces_structure(call, body):
+    """The files the structure's accounts sent and did not attach yet; only the caller's own."""
+    structure_id = integer(body, "idStructureCPP", "idStructure", required=False)
+    if structure_id is not None and structure_id != call.structure.pk:
+        raise CproError(_("Structure introuvable."), code_retour=20005)
+    return _pieces(selectors.pieces_of(call.structure), body)
+
+
+# --- Sollicitations (reference data) --------------------------------------------------------------
+
+
+def _active_filter(queryset, body):
+    active = body.get("estActif")
+    return queryset.filter(is_active=active) if isinstance(active, bool) else queryset
+
+
+def categories_sollicitation(call, body):
+    from solicitations.models import SolicitationCategory
+
+    queryset = _active_filter(SolicitationCategory.objects.order_by("label", "pk"), body)
+    if text(body, "codeCategorie"):
+        queryset = queryset.filter(code=text(body, "codeCategorie"))
+    if text(body, "libelleCategorie"):
+        queryset = queryset.filter(label__icontains=text(body, "libelleCategorie"))
+    rows, *paging = page(queryset, obj(body, "pagination"))
+    items = [
+        {"codeCategorie": row.code, "libelleCategorie": row.label, "idTechniqueCategorie": row.pk}
+        for row in rows
+    ]
+    return search_answer("listeCategories", items, *paging)
+
+
+def sous_categories_sollicitation(call, body):
+    """One entry per category: the category and its sub-categories that match."""
+    from solicitations.models import SolicitationSubcategory
+
+    queryset = _active_filter(SolicitationSubcategory.objects.select_related("category"), body)
+    queryset = queryset.order_by("category__label", "category_id", "label", "pk")
+    category_id = integer(body, "idTechniqueCategorie", required=False)
+    if category_id is not None:
+        queryset = queryset.filter(category_id=category_id)
+    if text(body, "code"):
+        queryset = queryset.filter(code=text(body, "code"))
+    if text(body, "libelle"):
+        queryset = queryset.filter(label__icontains=text(body, "libelle"))
+    rows, *paging = page(queryset, obj(body, "pagination"))
+    groups = {}
+    for row in rows:
+        group = groups.setdefault(
+            row.category_id,
+            {
+                "categorie": [
+                    {
+                        "code": row.category.code,
+                        "libelle": row.category.label,
+                        "estActif": row.category.is_active,
+                        "idTechniqueCategorie": row.category_id,
+                    }
+                ],
+                "ssCategorie": [],
+            },
+        )
+        group["ssCategorie"].append(
+            {
+                "code": row.code,
+                "libelle": row.label,
+                "estActif": row.is_active,
+                "idTechniqueCategorie": row.category_id,
+                "dateCreation": moment_iso(row.created_at),
+                "dateDerniereModification": moment_iso(row.updated_at),
+            }
+        )
+    return search_answer("listeSousCategories", list(groups.values()), *paging)
+
+
 def pays(call, body):
     return _listed(body, "listePays", ({"codePays": code, "libellePays": name} for code, name in countries))
 

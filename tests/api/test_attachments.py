@@ -122,3 +122,49 @@ def test_another_structures_piece_or_invoice_is_not_usable(
         theirs, "factures/v1/completer", {"identifiantFactureCPP": suspended.pk, "commentaire": "x"}
     )
     assert (foreign.status_code, foreign.json()["codeRetour"]) == (400, 20006)
+
+
+def test_sent_files_are_listed_and_an_invoices_attachment_downloaded(
+    cpro, connect, supplier, recipient, suspended
+):
+    software = connect(supplier)
+    piece_id = upload(cpro, software, "bon.pdf", PDF).json()["pieceJointeId"]
+    mine = cpro(software, "transverses/v1/rechercher/pj/moncompte", {}).json()
+    assert [(p["pieceJointeId"], p["pieceJointeExtension"]) for p in mine["listePiecesJointes"]] == [
+        (piece_id, "PDF")
+    ]
+    assert mine["parametresRetour"]["total"] == 1
+    ours = cpro(software, "transverses/v1/rechercher/pj/structure", {"idStructureCPP": supplier.pk}).json()
+    assert [p["pieceJointeId"] for p in ours["listePiecesJointes"]] == [piece_id]
+    entity = connect(recipient)
+    theirs = cpro(entity, "transverses/v1/rechercher/pj/structure", {"idStructureCPP": supplier.pk})
+    assert (theirs.status_code, theirs.json()["codeRetour"]) == (400, 20005)
+    none = cpro(entity, "transverses/v1/rechercher/pj/moncompte", {}).json()
+    assert (none["codeRetour"], none["listePiecesJointes"]) == (20000, [])
+    cpro(
+        software,
+        "factures/v1/completer",
+        {
+            "identifiantFactureCPP": suspended.pk,
+            "pieceJointeComplementaire": [{"pieceJointeComplementaireId": piece_id}],
+        },
+    )
+    attachment = Invoice.objects.get(pk=suspended.pk).attachments.get(name="bon.pdf")
+    wanted = {
+        "objetPieceJointe": "DEMANDE_PAIEMENT",
+        "pieceJointeDemandePaiement": {"idDemandePaiement": suspended.pk, "pieceJointeId": attachment.pk},
+    }
+    downloaded = cpro(entity, "transverses/v1/telecharger/pieceJointe", wanted).json()
+    assert base64.b64decode(downloaded["pieceJointe"]) == PDF
+    assert Invoice.objects.get(pk=suspended.pk).downloaded_by_recipient
+
+
+def test_another_structure_downloads_no_attachment(cpro, connect, suspended, make_structure):
+    gp = UserFactory()
+    other = make_structure(gp)
+    other.gp = gp
+    theirs = connect(open_raccordement(other))
+    attachment = Invoice.objects.get(pk=suspended.pk).attachments.first()
+    wanted = {"idFacture": suspended.pk, "pieceJointeId": attachment.pk if attachment else 1}
+    refused = cpro(theirs, "transverses/v1/telecharger/pieceJointe", wanted)
+    assert (refused.status_code, refused.json()["codeRetour"]) == (400, 20006)

@@ -220,3 +220,28 @@ def test_the_other_reference_lists(cpro, supplier, recipient, connect):
     # Another structure's bank details are not given.
     theirs = cpro(software, "transverses/v1/recuperer/coordbanc/valides", {"idStructure": recipient.pk})
     assert (theirs.status_code, theirs.json()["codeRetour"]) == (400, 20005)
+
+
+def test_solicitation_categories(cpro, supplier, connect):
+    from solicitations.management.commands.load_solicitation_categories import load_categories
+
+    load_categories()
+    software = connect(supplier)
+    found = cpro(software, "transverses/v1/rechercher/categorieSollicitation", {"estActif": True}).json()
+    assert found["codeRetour"] == 0 and found["parametresRetour"]["total"] == len(found["listeCategories"])
+    category = found["listeCategories"][0]
+    assert isinstance(category["idTechniqueCategorie"], int)
+    subs = cpro(
+        software,
+        "transverses/v1/rechercher/sousCategorieSollicitation",
+        {"idTechniqueCategorie": category["idTechniqueCategorie"], "pagination": {"nbResultatsParPage": 100}},
+    ).json()
+    [group] = subs["listeSousCategories"]
+    assert group["categorie"][0]["code"] == category["codeCategorie"]
+    assert group["ssCategorie"] and all(
+        s["idTechniqueCategorie"] == category["idTechniqueCategorie"] for s in group["ssCategorie"]
+    )
+    empty = cpro(
+        software, "transverses/v1/rechercher/categorieSollicitation", {"codeCategorie": "INCONNUE"}
+    ).json()
+    assert (empty["codeRetour"], empty["listeCategories"]) == (20000, [])
