@@ -47,7 +47,10 @@ def _structures():
 
 def _software(client, structure, login):
     from api import services
+    from structures import services as structure_services
+    from structures.enums import Space
 
+    structure_services.open_space(actor=structure.gp, structure_id=structure.pk, space=Space.RACCORDEMENT)
     connection, secret = services.declare_connection(
         actor=structure.gp, structure=structure, name="Banc", usage_type="EMISSION_RECEPTION",
         contact_name="Banc", contact_email="banc@example.org",

@@ -22,6 +22,7 @@ from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceU
 from solicitations.models import SolicitationExchange
 from structures.enums import AuditAction
 from structures.models import AuditLog
+from tests.api.conftest import open_raccordement
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
 from tests.solicitations.conftest import ask_about
@@ -59,6 +60,7 @@ def histories(make_invoice, supplier, structured_invoice, make_structure, django
         )
         ask_about(invoice, supplier)
         deposit_projet(make_gym(lambda **kwargs: new_party(make_structure, **kwargs)))
+    open_raccordement(supplier)
     api_services.declare_connection(
         actor=supplier.gp,
         structure=supplier,
