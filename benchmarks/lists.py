@@ -590,7 +590,7 @@ def _get(page: Page):
         response = page.actor.client.post(
             page.url, json.dumps(page.body), content_type="application/json", **page.actor.api_headers
         )
-        if response.status_code != 200 or response.json().get("codeRetour") not in (0, 20007):
+        if response.status_code != 200 or response.json().get("codeRetour") not in (0, 20000):
             raise RuntimeError(f"{page.label}: HTTP {response.status_code} {response.content[:200]!r}")
         return response
     response = page.actor.client.get(page.url)
@@ -614,7 +614,7 @@ def _inspect(pages, *, explain: bool, explain_ms: float) -> None:
             context = response.context
             page.rows = context["page_obj"].paginator.count if context and "page_obj" in context else None
             if page.body is not None:
-                page.rows = response.json().get("total")
+                page.rows = response.json()["parametresRetour"]["total"]
             times = [(float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries]
             page.queries = len(times)
             page.sql_ms = sum(ms for ms, _sql in times)
