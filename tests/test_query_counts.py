@@ -99,12 +99,14 @@ def _lot_statements(supplier, structured_invoice, callbacks, first: int, count: 
     return len(queries)
 
 
-# Per integrated invoice: the file's row locked and read, the draft with its lines, VAT lines and
-# original, the rights read once, every check of Valider et envoyer, its automatic statuses written
-# in one update with their chained history rows inserted together, the file closed, the pending
-# question, and the notification of its mise à disposition (was 54 with 4 updates of the invoice,
-# 2 reads of the rights, a lock of the deposit and 2 reads of it).
-PER_INVOICE = 36
+# Per integrated invoice, as counted here (each atomic block is a savepoint inside the test's
+# transaction): the file's row locked and read, the draft with its lines, VAT lines and original,
+# the rights read once, every check of Valider et envoyer, its automatic statuses written in one
+# update of the invoice with their chained history rows inserted together, the file closed, the
+# pending question, and the notification task of its mise à disposition (was 58 on this count,
+# with 5 updates of the invoice, 2 reads of the rights, one history statement pair per status and
+# a lock and two reads of the deposit after each file).
+PER_INVOICE = 44
 
 
 def test_a_lot_costs_a_fixed_number_of_statements_per_invoice(
@@ -115,4 +117,4 @@ def test_a_lot_costs_a_fixed_number_of_statements_per_invoice(
     per_invoice = (five - two) / 3
     assert per_invoice <= PER_INVOICE, (two, five)
     # Nor does what is done once per lot.
-    assert two - 2 * per_invoice <= 25, (two, five)
+    assert two - 2 * per_invoice <= 34, (two, five)
