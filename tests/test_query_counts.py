@@ -103,7 +103,7 @@ def _lot_statements(supplier, structured_invoice, callbacks, first: int, count: 
 # transaction): the file's row locked and read, the draft with its lines, VAT lines and original,
 # the rights read once, every check of Valider et envoyer, its automatic statuses written in one
 # update of the invoice with their chained history rows inserted together, the file closed, the
-# pending question, and the notification task of its mise à disposition (was 58 on this count,
+# pending question, and the notification task of its mise à disposition (was 61 on this count,
 # with 5 updates of the invoice, 2 reads of the rights, one history statement pair per status and
 # a lock and two reads of the deposit after each file).
 PER_INVOICE = 44
