@@ -207,7 +207,8 @@ def process_deposit(*, deposit_id: int) -> None:
             return
         _add_items(deposit, members)
     pending = list(deposit.items.filter(outcome=ItemOutcome.PENDING).values_list("pk", flat=True))
-    if deposit.kind == DepositKind.UNIT:
+    if deposit.kind == DepositKind.UNIT or len(pending) == 1:
+        # One file (a unit deposit, a flux of one invoice): read here, one task less.
         for item_id in pending:
             process_item(item_id=item_id)
     else:
@@ -220,10 +221,16 @@ def process_deposit(*, deposit_id: int) -> None:
 
 
 def process_lot_item(*, item_id: int) -> None:
-    process_item(item_id=item_id)
-    deposit_id = DepositItem.objects.filter(pk=item_id).values_list("deposit_id", flat=True).first()
-    if deposit_id is not None:
+    deposit_id = process_item(item_id=item_id)
+    # The deposit row is locked only once no file is left to read: the files of a lot are read
+    # side by side, each committed before this question, so the last one to commit sees none
+    # pending (and two last ones are serialised by finish_deposit's lock).
+    if deposit_id is not None and not _has_pending(deposit_id):
         finish_deposit(deposit_id=deposit_id)
+
+
+def _has_pending(deposit_id: int) -> bool:
+    return DepositItem.objects.filter(deposit_id=deposit_id, outcome=ItemOutcome.PENDING).exists()
 
 
 @transaction.atomic
@@ -256,9 +263,10 @@ def _add_items(deposit: Deposit, members: list) -> None:
         item.save()
 
 
-def process_item(*, item_id: int) -> None:
+def process_item(*, item_id: int) -> int | None:
     """Reads one file and makes its invoice: a draft to complete (unit deposit) or, for a lot, an
-    invoice sent at once when it is complete (reported otherwise)."""
+    invoice sent at once when it is complete (reported otherwise). Returns the file's deposit id
+    (None when the file was not found)."""
     from einvoice.extraction import ExtractionError, extract
 
     with transaction.atomic():
@@ -268,8 +276,10 @@ def process_item(*, item_id: int) -> None:
             .filter(pk=item_id)
             .first()
         )
-        if item is None or item.outcome != ItemOutcome.PENDING:
-            return
+        if item is None:
+            return None
+        if item.outcome != ItemOutcome.PENDING:
+            return item.deposit_id
         with item.file.open("rb") as handle:
             data = handle.read()
         try:
@@ -279,12 +289,13 @@ def process_item(*, item_id: int) -> None:
             result = extract(data, item.file_name, french_rules=unit, ocr=unit)
         except ExtractionError as error:
             _close(item, ItemOutcome.REJECTED, error.message)
-            return
+            return item.deposit_id
         _record(item, result)
         if item.deposit.kind == DepositKind.UNIT:
             _make_draft(item, result, data)
         else:
             _integrate(item, result, data)
+    return item.deposit_id
 
 
 def _findings(entries) -> list[dict]:
@@ -438,12 +449,8 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
         return
     try:
         with transaction.atomic():
-            invoice = invoice_services.create_deposited_draft(
+            invoice = invoice_services.issue_deposited_invoice(
                 **_draft_arguments(item, filled, data, structured=True)
-            )
-            # Already on a worker: routed in the same transaction rather than by one more task.
-            invoice_services.submit_invoice(
-                actor=deposit.created_by, structure=deposit.structure, invoice_id=invoice.pk, route_now=True
             )
     except SubmissionRefused as refused:
         reasons = [message for messages in refused.errors.values() for message in messages]
@@ -470,7 +477,7 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
     deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
     if deposit is None or workflow.is_finished(deposit.status):
         return deposit
-    # Called after each file of a lot: the cheap question first.
+    # Asked again under the lock (after a file of a lot, the question was asked without it).
     if deposit.items.filter(outcome=ItemOutcome.PENDING).exists():
         return deposit
     outcomes = list(deposit.items.values_list("outcome", flat=True))

@@ -195,6 +195,14 @@ class Invoice(models.Model):
                 name="invoice_service_deposited",
             ),
             models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_ttc"),
+            # API rechercher/recipiendaire by numeroFacture: an exact number among the recipient's
+            # visible invoices (the supplier side has its unique constraint; the screens' prefix
+            # search its expression index, migration 0002, which an equality cannot use).
+            models.Index(
+                fields=["recipient", "number"],
+                condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),
+                name="invoice_recipient_number_eq",
+            ),
             models.Index(
                 fields=["recipient", "total_ttc", "id"],
                 condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),

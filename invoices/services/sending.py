@@ -27,8 +27,8 @@ from invoices.enums import (
 )
 from invoices.exceptions import SubmissionRefused
 from invoices.models import Invoice
-from invoices.services.core import _apply_transition, _lock, _require_issuer
-from invoices.services.drafts import _number_taken
+from invoices.services.core import Step, _apply_transitions, _lock, _require_issuer
+from invoices.services.drafts import _create_deposited_draft, _number_taken
 from invoices.services.routing import _queue_routing, _route
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus
@@ -247,21 +247,39 @@ def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False
     same transaction when the caller already is one (a lot's file: `route_now`)."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
+    _submit(invoice, actor=actor, structure=structure, route_now=route_now)
+    return invoice
+
+
+@transaction.atomic
+def issue_deposited_invoice(*, actor, structure, **deposited) -> Invoice:
+    """A lot's file that needs nothing more: its draft (`create_deposited_draft`'s arguments),
+    sent with every check of Valider et envoyer and routed, in one transaction, the rights read
+    once. Already on a worker: routed here rather than by one more task."""
+    _require_issuer(actor, structure)
+    invoice = _create_deposited_draft(actor=actor, structure=structure, **deposited)
+    _submit(invoice, actor=actor, structure=structure, route_now=True)
+    return invoice
+
+
+def _submit(invoice: Invoice, *, actor, structure, route_now: bool) -> None:
+    """`invoice` locked (or created in this transaction), its issuer's rights checked."""
     workflow.require("submit", invoice.status)
     errors = submission_errors(invoice)
     if not errors and invoice.deposit_mode == DepositMode.ENTRY:
         errors = _structured_data_errors(invoice)
     if errors:
         raise SubmissionRefused(errors)
-    _apply_transition(invoice, "submit", actor=actor, structure=structure)
+    submitted = Step("submit", actor=actor, structure=structure)
+    if route_now:
+        _route(invoice, before=[submitted])
+    else:
+        _apply_transitions(invoice, [submitted])
     events.action_recorded(invoice, InvoiceAction.SUBMIT, actor)
     if invoice.deposit_mode == DepositMode.ENTRY:
         _queue_original(invoice.pk)
-    if route_now:
-        _route(invoice)
-    else:
+    if not route_now:
         _queue_routing(invoice.pk)
-    return invoice
 
 
 def _queue_original(invoice_id):
