@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invoices', '0010_alter_invoice_cadre'),
+        ('invoices', '0011_works_payable_cadres'),
         ('structures', '0005_structure_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
