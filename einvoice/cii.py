@@ -165,21 +165,26 @@ VAT_EAS = {
 FRENCH_VAT = re.compile(r"^FR[0-9A-Z]{2}(\d{9})$")
 
 
+def _siret(structure) -> str:
+    identifier = (structure.identifier or "").strip()
+    if structure.identifier_type == "SIRET" and len(identifier) == 14 and identifier.isdigit():
+        return identifier
+    return ""
+
+
 def siren_of(structure) -> str:
     """The SIREN of a structure identified by its SIRET, or of a foreign one registered for VAT in
     France (a French VAT number ends with the SIREN the registration gave it), else empty."""
-    identifier = (structure.identifier or "").strip()
-    if structure.identifier_type == "SIRET" and len(identifier) == 14 and identifier.isdigit():
-        return identifier[:9]
+    if _siret(structure):
+        return _siret(structure)[:9]
     registered = FRENCH_VAT.match((structure.numero_tva or "").replace(" ", "").upper())
     return registered.group(1) if registered else ""
 
 
 def electronic_address(structure) -> tuple[str, str]:
     """(BT-34/BT-49, its scheme): the SIRET (0009) of a French structure, else its VAT number."""
-    identifier = (structure.identifier or "").strip()
-    if structure.identifier_type == "SIRET" and siren_of(structure):
-        return identifier, "0009"
+    if _siret(structure):
+        return _siret(structure), "0009"
     vat_number = (structure.numero_tva or "").replace(" ", "").upper()
     scheme = VAT_EAS.get(vat_number[:2], "")
     return (vat_number, scheme) if scheme else ("", "")

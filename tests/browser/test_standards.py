@@ -69,8 +69,8 @@ def test_a_deposit_at_german_rates_is_edited_and_sent(
 
     # The buyer of these public files is a German company: the user picks the French recipient.
     _choose_recipient(page, recipient)
-    if not page.input_value("select[name=payment_mode]"):
-        page.select_option("select[name=payment_mode]", "VIREMENT")
+    # The file's transfer goes to the seller's German account, which is not the supplier's.
+    page.select_option("select[name=payment_mode]", "CHEQUE")
     with page.expect_response("**/totaux/"):
         page.fill("textarea[name=comment]", "Commande de novembre")
     assert page.inner_text("[data-testid=total-ttc]") == total  # not recomputed at 20 %
