@@ -5,6 +5,7 @@ reverse-charge invoice issued from the form has its lifecycle (CDAR) downloaded.
 
 import io
 import re
+import time
 import zipfile
 from decimal import Decimal as D
 
@@ -120,11 +121,19 @@ def test_done_means(page, supplier, recipient, redis_worker, tmp_path):
     assert "La facture FAC-AE-001 est déposée" in " ".join(page.locator(".fr-alert").all_inner_texts())
     invoice = Invoice.objects.get(number="FAC-AE-001")
     assert [line.vat_category for line in invoice.lines.all()] == ["AE"]
+    # The worker renders the original and routes the invoice to its recipient.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        invoice.refresh_from_db()
+        if invoice.status == InvoiceStatus.MADE_AVAILABLE and invoice.attachments.exists():
+            break
+        time.sleep(1)
+    assert invoice.status == InvoiceStatus.MADE_AVAILABLE
     page.goto(f"/factures-emises/{invoice.pk}/")
     with page.expect_download() as lifecycle:
         page.get_by_test_id("cdar-lifecycle").click()
     archive = zipfile.ZipFile(io.BytesIO(lifecycle.value.path().read_bytes()))
-    assert archive.namelist() and archive.namelist()[0].endswith("_200.xml")
+    assert [name.rsplit("_", 1)[1] for name in archive.namelist()] == ["200.xml", "201.xml", "203.xml"]
     validator = CdarValidator()
     for name in archive.namelist():
         assert validator.errors(archive.read(name)) == [], name

