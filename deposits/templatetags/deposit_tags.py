@@ -2,7 +2,7 @@
 
 from django import template
 
-from deposits import workflow
+from deposits import cdar, workflow
 from deposits.enums import ItemOutcome
 
 register = template.Library()
@@ -24,3 +24,9 @@ def reading_badge(reading: str) -> str:
 @register.filter
 def outcome_badge(outcome: str) -> str:
     return _OUTCOME_BADGES.get(outcome, "info")
+
+
+@register.filter
+def has_rejection_message(item) -> bool:
+    """Whether the refused file identifies an invoice the reform's *Rejetée* (213) can name."""
+    return item.pk is not None and cdar.has_rejection_message(item)

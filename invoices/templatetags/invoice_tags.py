@@ -44,6 +44,12 @@ def reform_status(status):
     return reform.reform_status(status)
 
 
+@register.simple_tag
+def reform_statuses(invoice, change):
+    """The reform statuses (code, official name) one status change of `invoice` states."""
+    return reform.reform_statuses(change.to_status, invoice.cadre)
+
+
 @register.filter
 def return_reason(code):
     """« CMD_EJ_ERR — label » of a coded Traiter motif; the code alone if it is not one of ours."""
