@@ -21,7 +21,7 @@ from invoices.services.returns import (
     recycle_invoice,
 )
 from invoices.services.routing import route_invoice
-from invoices.services.sending import NUMBER_PATTERN, submission_errors, submit_invoice
+from invoices.services.sending import NUMBER_PATTERN, submission_errors, submission_preview, submit_invoice
 from invoices.services.validation import (
     correct_validator,
     decide_validation,
@@ -56,6 +56,7 @@ __all__ = [
     "run_batch",
     "save_draft",
     "submission_errors",
+    "submission_preview",
     "submit_invoice",
     "validate_tacitly",
 ]

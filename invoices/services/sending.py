@@ -28,7 +28,7 @@ from invoices.enums import (
 from invoices.exceptions import SubmissionRefused
 from invoices.models import Invoice
 from invoices.services.core import _apply_transition, _lock, _require_issuer
-from invoices.services.drafts import _number_taken
+from invoices.services.drafts import _number_taken, _save_draft
 from invoices.services.routing import _queue_routing, _route
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus
@@ -239,6 +239,36 @@ def _check_original_totals(invoice: Invoice, add) -> None:
                 )
                 % {"label": label, "actual": getattr(invoice, field), "expected": expected[key]},
             )
+
+
+class _Preview(Exception):
+    """Raised to roll back the draft written by submission_preview."""
+
+
+def submission_preview(
+    *, actor, structure, data: dict, lines: list[dict], invoice_id: int | None = None, amount_due=None
+) -> dict[str | None, list[str]]:
+    """What « Valider et envoyer » would refuse in what is typed, saving nothing: the draft is
+    written in a savepoint that is rolled back (its history and queued tasks with it), so that the
+    very checks of the send speak, and a form's format errors do not hide them until the next try."""
+    errors: dict[str | None, list[str]] = {}
+    try:
+        with transaction.atomic():
+            invoice = _save_draft(
+                actor=actor,
+                structure=structure,
+                data=data,
+                lines=lines,
+                invoice_id=invoice_id,
+                amount_due=amount_due,
+            )
+            errors = submission_errors(invoice)
+            raise _Preview
+    except _Preview:
+        pass
+    except SubmissionRefused as refused:
+        errors = refused.errors
+    return errors
 
 
 @transaction.atomic
