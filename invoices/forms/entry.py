@@ -6,11 +6,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat
 
 from annuaire import selectors as annuaire_selectors
+from choruspro import formatting
 from choruspro.forms import PortalForm
+from einvoice.cii import UNIT_CODES
 from invoices.enums import (
     CURRENCIES,
     VAT_RATES,
@@ -19,6 +22,7 @@ from invoices.enums import (
     InvoiceType,
     OperationCategory,
     PaymentMode,
+    UnitCode,
     VatCategory,
     VatType,
 )
@@ -34,8 +38,8 @@ YES_NO = [("NON", _("Non")), ("OUI", _("Oui"))]
 BLANK = [("", "---------")]
 
 
-def _rate_label(rate: Decimal) -> str:
-    return f"{rate.normalize():f} %".replace(".", ",")
+# In the reader's language when the select is shown, not when the module is imported.
+_rate_label = lazy(formatting.percent, str)
 
 
 # A line's VAT: a rate (category S, or Z at 0 %) or a category without VAT (E, AE, K, G, O).
@@ -428,7 +432,9 @@ class LineForm(PortalForm):
     reference = forms.CharField(label=_("Référence"), max_length=50, required=False)
     designation = forms.CharField(label=_("Désignation"), max_length=255)
     quantity = FrenchDecimalField(label=_("Quantité"), max_digits=19, decimal_places=6)
-    unit = forms.CharField(label=_("Unité"), max_length=30, required=False)
+    unit = forms.ChoiceField(
+        label=_("Unité"), choices=UnitCode.choices, initial=UnitCode.UNIT, required=False
+    )
     unit_price = FrenchDecimalField(label=_("Prix unitaire HT"), max_digits=19, decimal_places=6)
     discount = FrenchDecimalField(label=_("Remise HT"), max_digits=17, decimal_places=2, required=False)
     vat_rate = forms.ChoiceField(label=_("TVA (taux ou catégorie)"), choices=VAT_RATE_CHOICES, initial="20")
@@ -442,6 +448,20 @@ class LineForm(PortalForm):
         rate = _other_rate(current) if current not in dict(VAT_RATE_CHOICES) else None
         if rate is not None:
             self.fields["vat_rate"].choices = [(str(current), _rate_label(rate)), *VAT_RATE_CHOICES]
+        self._offer_current_unit()
+
+    def _offer_current_unit(self):
+        """A unit typed before the units were a list reads as its code (« h » → HUR); another
+        code or text (a deposited file's) stays on offer as it is."""
+        name = "unit"
+        current = (self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)) or ""
+        if current in UnitCode.values:
+            return
+        code = UNIT_CODES.get(current.strip().lower())
+        if code in UnitCode.values and not self.is_bound:
+            self.initial[name] = code
+        elif current:
+            self.fields[name].choices = [(current, current), *UnitCode.choices]
 
     def line_data(self) -> dict:
         data = self.cleaned_data

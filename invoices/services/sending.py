@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.eu.vat import MEMBER_STATES
 
+from choruspro import formatting
 from choruspro.outbox import enqueue_on_commit
 from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
@@ -197,7 +198,7 @@ def _reform_errors(invoice: Invoice, lines, add) -> None:
             add(
                 "lines",
                 _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
-                % {"n": line.position, "rate": f"{line.vat_rate.normalize():f}".replace(".", ",")},
+                % {"n": line.position, "rate": formatting.rate(line.vat_rate)},
             )
     if invoice.currency != "EUR" and invoice.tax_total_eur is None:
         add(
@@ -237,7 +238,11 @@ def _check_original_totals(invoice: Invoice, add) -> None:
                     "Le %(label)s (%(actual)s) ne correspond plus à celui du fichier déposé (%(expected)s) : "
                     "corrigez les lignes ou déposez un fichier corrigé."
                 )
-                % {"label": label, "actual": getattr(invoice, field), "expected": expected[key]},
+                % {
+                    "label": label,
+                    "actual": formatting.amount(getattr(invoice, field), invoice.currency),
+                    "expected": formatting.amount(expected[key], invoice.currency),
+                },
             )
 
 
