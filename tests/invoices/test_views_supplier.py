@@ -482,6 +482,7 @@ def test_an_empty_form_creates_no_draft_and_says_what_is_missing(supplier_client
         "operation_category": "SERVICES",
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
+        "lines-0-unit": "C62",
         "lines-0-vat_rate": "20",
         "action": action,
     }
