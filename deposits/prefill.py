@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from annuaire import selectors as annuaire_selectors
+from choruspro import formatting
 from invoices import computations
 from invoices.enums import (
     CURRENCIES,
@@ -324,8 +325,7 @@ def _breakdown_lines(result) -> list[dict]:
         lines.append(
             {
                 "reference": "",
-                "designation": _("Montant HT au taux de %(rate)s %%")
-                % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+                "designation": _("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
                 "quantity": Decimal(1),
                 "unit": "",
                 "unit_price": abs(base),
@@ -344,6 +344,7 @@ def _totals(lines):
 def _lines(result, fields, out, structured):
     total_ht, total_vat = _decimal(fields.get("total_ht")), _decimal(fields.get("total_vat"))
     total_ttc, due = _decimal(fields.get("total_ttc")), _decimal(fields.get("amount_due"))
+    currency = (fields.get("currency") or "").upper() or "EUR"
     own = [line for line in (_as_line(line) for line in result.lines or []) if line is not None]
     candidates = (
         [(own, False), (_breakdown_lines(result), True)] if own else [(_breakdown_lines(result), True)]
@@ -375,7 +376,10 @@ def _lines(result, fields, out, structured):
                     "Les montants recalculés à partir du fichier ne retrouvent pas ses totaux "
                     "(HT %(ht)s, TVA %(vat)s) : vérifiez les lignes."
                 )
-                % {"ht": total_ht, "vat": total_vat}
+                % {
+                    "ht": formatting.amount(total_ht, currency),
+                    "vat": formatting.amount(total_vat, currency) or "—",
+                }
             )
             if structured:
                 out.blocking.append(
@@ -429,8 +433,7 @@ def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:
     return [
         {
             "reference": "",
-            "designation": _("Montant HT au taux de %(rate)s %%")
-            % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+            "designation": _("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
             "quantity": Decimal(1),
             "unit": "",
             "unit_price": total_ht,

@@ -207,6 +207,28 @@ CURRENCIES = (
 )
 
 
+class UnitCode(models.TextChoices):
+    """A line's unit (BT-130) as its UN/ECE Recommendation 20 code, with the label an invoice
+    writes: the units of the portal's invoices (einvoice.cii.UNIT_CODES reads typed ones)."""
+
+    UNIT = "C62", _("unité")
+    PIECE = "H87", _("pièce")
+    LUMP_SUM = "LS", _("forfait")
+    LOT = "LO", _("lot")
+    HOUR = "HUR", "h"
+    DAY = "DAY", _("jour")
+    WEEK = "WEE", _("semaine")
+    MONTH = "MON", _("mois")
+    YEAR = "ANN", _("an")
+    KILOMETRE = "KMT", "km"
+    METRE = "MTR", "m"
+    SQUARE_METRE = "MTK", "m²"
+    CUBIC_METRE = "MTQ", "m³"
+    KILOGRAM = "KGM", "kg"
+    TONNE = "TNE", "t"
+    LITRE = "LTR", "l"
+
+
 class AttachmentKind(models.TextChoices):
     # The invoice document itself (generated or deposited): the legal original.
     PRINCIPAL = "PRINCIPALE", _("Pièce jointe principale")

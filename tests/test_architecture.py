@@ -29,6 +29,7 @@ LAYERS = (
 CHORUSPRO_CORE = {
     "choruspro.admin",
     "choruspro.forms",
+    "choruspro.formatting",
     "choruspro.history",
     "choruspro.middleware",
     "choruspro.outbox",

@@ -25,6 +25,7 @@ from invoices.services.sending import (
     NUMBER_PATTERN,
     issue_deposited_invoice,
     submission_errors,
+    submission_preview,
     submit_invoice,
 )
 from invoices.services.validation import (
@@ -62,6 +63,7 @@ __all__ = [
     "run_batch",
     "save_draft",
     "submission_errors",
+    "submission_preview",
     "submit_invoice",
     "validate_tacitly",
 ]

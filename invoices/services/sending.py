@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.eu.vat import MEMBER_STATES
 
+from choruspro import formatting
 from choruspro.outbox import enqueue_on_commit
 from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
@@ -28,7 +29,7 @@ from invoices.enums import (
 from invoices.exceptions import SubmissionRefused
 from invoices.models import Invoice
 from invoices.services.core import Step, _apply_transitions, _lock, _require_issuer
-from invoices.services.drafts import _create_deposited_draft, _number_taken
+from invoices.services.drafts import _create_deposited_draft, _number_taken, _save_draft
 from invoices.services.routing import _queue_routing, _route
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus
@@ -197,7 +198,7 @@ def _reform_errors(invoice: Invoice, lines, add) -> None:
             add(
                 "lines",
                 _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
-                % {"n": line.position, "rate": f"{line.vat_rate.normalize():f}".replace(".", ",")},
+                % {"n": line.position, "rate": formatting.rate(line.vat_rate)},
             )
     if invoice.currency != "EUR" and invoice.tax_total_eur is None:
         add(
@@ -237,8 +238,42 @@ def _check_original_totals(invoice: Invoice, add) -> None:
                     "Le %(label)s (%(actual)s) ne correspond plus à celui du fichier déposé (%(expected)s) : "
                     "corrigez les lignes ou déposez un fichier corrigé."
                 )
-                % {"label": label, "actual": getattr(invoice, field), "expected": expected[key]},
+                % {
+                    "label": label,
+                    "actual": formatting.amount(getattr(invoice, field), invoice.currency),
+                    "expected": formatting.amount(expected[key], invoice.currency),
+                },
             )
+
+
+class _Preview(Exception):
+    """Raised to roll back the draft written by submission_preview."""
+
+
+def submission_preview(
+    *, actor, structure, data: dict, lines: list[dict], invoice_id: int | None = None, amount_due=None
+) -> dict[str | None, list[str]]:
+    """What « Valider et envoyer » would refuse in what is typed, saving nothing: the draft is
+    written in a savepoint that is rolled back (its history and queued tasks with it), so that the
+    very checks of the send speak, and a form's format errors do not hide them until the next try."""
+    errors: dict[str | None, list[str]] = {}
+    try:
+        with transaction.atomic():
+            invoice = _save_draft(
+                actor=actor,
+                structure=structure,
+                data=data,
+                lines=lines,
+                invoice_id=invoice_id,
+                amount_due=amount_due,
+            )
+            errors = submission_errors(invoice)
+            raise _Preview
+    except _Preview:
+        pass
+    except SubmissionRefused as refused:
+        errors = refused.errors
+    return errors
 
 
 @transaction.atomic
