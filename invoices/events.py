@@ -2,8 +2,7 @@
 `events.py`): the status history, the users' actions and the complementary events. Rows are
 created one at a time (never in bulk) so that each model's save() sees it."""
 
-from django.utils.translation import gettext as _
-
+from choruspro.translatable import gettext as _
 from invoices import workflow
 from invoices.enums import InvoiceAction
 from invoices.models import InvoiceAttachment, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction

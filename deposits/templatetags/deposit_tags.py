@@ -2,6 +2,7 @@
 
 from django import template
 
+from choruspro import translatable
 from deposits import workflow
 from deposits.enums import ItemOutcome
 
@@ -24,3 +25,9 @@ def reading_badge(reading: str) -> str:
 @register.filter
 def outcome_badge(outcome: str) -> str:
     return _OUTCOME_BADGES.get(outcome, "info")
+
+
+@register.filter
+def translated(message) -> str:
+    """A message kept inside a JSON field (a validation finding's), in the reader's language."""
+    return translatable.render(message)

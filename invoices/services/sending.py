@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from stdnum.eu.vat import MEMBER_STATES
 
 from choruspro.outbox import enqueue_on_commit
+from choruspro.translatable import gettext as _
 from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
 from invoices.enums import (
@@ -197,7 +197,7 @@ def _reform_errors(invoice: Invoice, lines, add) -> None:
             add(
                 "lines",
                 _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
-                % {"n": line.position, "rate": f"{line.vat_rate.normalize():f}".replace(".", ",")},
+                % {"n": line.position, "rate": line.vat_rate.normalize()},
             )
     if invoice.currency != "EUR" and invoice.tax_total_eur is None:
         add(
