@@ -17,7 +17,8 @@ def test_a_message_is_french_text_and_renders_in_the_active_language():
     assert message == "Facture F-1 déposée."  # the str value: French, as the API answers
     assert json.loads(message.stored) == {"msgid": "Facture %(number)s déposée.", "params": {"number": "F-1"}}
     with translation.override("en"):
-        assert str(message) == f"{message}" == "%s" % message == "Invoice F-1 submitted."
+        # %-formatting as well: the old call sites' `_("… %s") % message`.
+        assert str(message) == f"{message}" == "%s" % message == "Invoice F-1 submitted."  # noqa: UP031
     with translation.override("fr"):
         assert str(message) == "Facture F-1 déposée."
 
