@@ -26,11 +26,16 @@ from django.db import connections, models, router, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from choruspro.translatable import Message
+
 # The previous hash of a chain's first row.
 GENESIS_HASH = "0" * 64
 
 
 def _canonical(value):
+    if isinstance(value, Message):
+        # What the row stores, whatever language it is read in.
+        return value.stored
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, enum.Enum):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.history import AppendOnlyModel
+from choruspro.translatable import TranslatableTextField
 from deposits import workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome, ReadFormat
 from invoices.enums import Cadre
@@ -57,7 +58,7 @@ class Deposit(models.Model):
     )
     status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices, default=workflow.INITIAL)
     status_changed_at = models.DateTimeField(_("date de l'état"), auto_now_add=True)
-    error = models.TextField(_("motif du rejet"), blank=True)
+    error = TranslatableTextField(_("motif du rejet"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("traitements lancés"), default=0)
     # Which worker process took it, so that a deposit left by a crashed worker can be told.
     processing_by = models.CharField(_("traité par"), max_length=100, blank=True)
@@ -99,7 +100,7 @@ class DepositItem(models.Model):
     outcome = models.CharField(
         _("résultat"), max_length=15, choices=ItemOutcome.choices, default=ItemOutcome.PENDING
     )
-    message = models.TextField(_("message"), blank=True)
+    message = TranslatableTextField(_("message"), blank=True)
     invoice = models.OneToOneField(
         Invoice,
         verbose_name=_("facture"),
@@ -149,7 +150,7 @@ class DepositStatusChange(AppendOnlyModel):
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(_("état précédent"), max_length=40, blank=True)
     to_status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices)
-    note = models.TextField(_("précision"), blank=True)
+    note = TranslatableTextField(_("précision"), blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
     chain_key = "deposit"

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from annuaire import selectors as annuaire_selectors
-from choruspro import formatting
+from choruspro import formatting, translatable
+from choruspro.translatable import gettext as _
+from choruspro.translatable import ngettext
 from invoices import computations
 from invoices.enums import (
     CURRENCIES,
@@ -161,7 +162,7 @@ def _say_what_is_missing(result, out) -> None:
     if missing and (result.fields or getattr(result, "ocr", False)):
         out.warnings.append(
             _("Non trouvé de façon sûre dans le fichier, à saisir : %(fields)s.")
-            % {"fields": ", ".join(missing)}
+            % {"fields": translatable.join(", ", missing)}
         )
 
 
@@ -296,7 +297,7 @@ def _as_line(line) -> dict | None:
     return {
         "reference": str(line.get("reference") or "")[:50],
         "designation": (
-            str(line.get("designation") or "").strip() or _("Ligne %(n)s") % {"n": line.get("position")}
+            str(line.get("designation") or "").strip() or gettext("Ligne %(n)s") % {"n": line.get("position")}
         )[:255],
         "quantity": abs(quantity).quantize(SIX_PLACES),
         "unit": str(line.get("unit") or "")[:30],
@@ -325,7 +326,7 @@ def _breakdown_lines(result) -> list[dict]:
         lines.append(
             {
                 "reference": "",
-                "designation": _("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
+                "designation": gettext("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
                 "quantity": Decimal(1),
                 "unit": "",
                 "unit_price": abs(base),
@@ -433,7 +434,7 @@ def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:
     return [
         {
             "reference": "",
-            "designation": _("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
+            "designation": gettext("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
             "quantity": Decimal(1),
             "unit": "",
             "unit_price": total_ht,

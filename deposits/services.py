@@ -13,9 +13,10 @@ from django.core.files.base import ContentFile
 from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from choruspro import translatable
 from choruspro.outbox import enqueue_on_commit
+from choruspro.translatable import gettext as _
 from deposits import archives, workflow
 from deposits.enums import DepositFormat, DepositKind, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
@@ -203,7 +204,7 @@ def process_deposit(*, deposit_id: int) -> None:
         try:
             members = archives.read_lot(data)
         except archives.LotError as error:
-            _reject(deposit_id, error.message)
+            _reject(deposit_id, _extraction_message(error))
             return
         _add_items(deposit, members)
     pending = list(deposit.items.filter(outcome=ItemOutcome.PENDING).values_list("pk", flat=True))
@@ -253,7 +254,7 @@ def _add_items(deposit: Deposit, members: list) -> None:
         item = DepositItem(deposit=deposit, position=position, file_name=member.name[:255])
         if member.data is None:
             item.outcome = ItemOutcome.REJECTED
-            item.message = member.problem
+            item.message = _(member.problem) % member.params
             item.processed_at = timezone.now()
         else:
             item.size = len(member.data)
@@ -288,7 +289,7 @@ def process_item(*, item_id: int) -> int | None:
             unit = item.deposit.kind == DepositKind.UNIT
             result = extract(data, item.file_name, french_rules=unit, ocr=unit)
         except ExtractionError as error:
-            _close(item, ItemOutcome.REJECTED, error.message)
+            _close(item, ItemOutcome.REJECTED, _extraction_message(error))
             return item.deposit_id
         _record(item, result)
         if item.deposit.kind == DepositKind.UNIT:
@@ -299,10 +300,19 @@ def process_item(*, item_id: int) -> int | None:
 
 
 def _findings(entries) -> list[dict]:
+    """The validation findings as stored: an explanation of the portal's is kept as a translatable
+    message (`translatable.dump`), any other as its text."""
+    from einvoice.messages import explain
+
     def as_dict(entry):
         if isinstance(entry, dict):
-            return {key: str(entry.get(key) or "") for key in ("rule", "message", "layer", "text")}
-        return {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer", "text")}
+            found = {key: str(entry.get(key) or "") for key in ("rule", "message", "layer", "text")}
+        else:
+            found = {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer", "text")}
+        sentence, params = explain(found["rule"], found["text"])
+        if (sentence % params if params else sentence) == found["message"]:
+            found["message"] = translatable.dump(_(sentence) % params)
+        return found
 
     return [as_dict(entry) for entry in entries or []]
 
@@ -322,6 +332,17 @@ def _record(item: DepositItem, result) -> None:
     item.read_by_ocr = bool(getattr(result, "ocr", False))
     item.errors = _findings(result.validation.errors) if result.validation else []
     item.warnings = _findings(result.validation.warnings) if result.validation else []
+
+
+def _extraction_message(error) -> str:
+    """The reader's-language message of a file that cannot be read (einvoice and the lot reader
+    speak French only; they give the sentence's msgid and parameters)."""
+    return _(error.msgid) % error.params
+
+
+def _error_message(error: Exception) -> str:
+    """An invoice service's refusal as it was raised (a translatable message), not rendered."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
 
 
 def _close(item: DepositItem, outcome: str, message: str, invoice=None) -> None:
@@ -419,14 +440,14 @@ def _make_draft(item: DepositItem, result, data: bytes) -> None:
         try:
             invoice = invoice_services.create_deposited_draft(**arguments)
         except InvoiceError as error:
-            _close(item, ItemOutcome.REJECTED, str(error))
+            _close(item, ItemOutcome.REJECTED, _error_message(error))
             return
     except InvoiceError as error:
-        _close(item, ItemOutcome.REJECTED, str(error))
+        _close(item, ItemOutcome.REJECTED, _error_message(error))
         return
     item.derived = filled.derived
     item.recognised = filled.recognised
-    _close(item, ItemOutcome.DRAFT, "\n".join(messages), invoice)
+    _close(item, ItemOutcome.DRAFT, translatable.join("\n", messages), invoice)
 
 
 def _integrate(item: DepositItem, result, data: bytes) -> None:
@@ -445,7 +466,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
         result, structure=deposit.structure, cadre=deposit.cadre, validator=deposit.validator, structured=True
     )
     if filled.blocking:
-        _close(item, ItemOutcome.REJECTED, " ".join(filled.blocking))
+        _close(item, ItemOutcome.REJECTED, translatable.join(" ", filled.blocking))
         return
     try:
         with transaction.atomic():
@@ -454,7 +475,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
             )
     except SubmissionRefused as refused:
         reasons = [message for messages in refused.errors.values() for message in messages]
-        _close(item, ItemOutcome.REJECTED, " ".join(dict.fromkeys(filled.warnings + reasons)))
+        _close(item, ItemOutcome.REJECTED, translatable.join(" ", dict.fromkeys(filled.warnings + reasons)))
         return
     except IntegrityError:
         # Another worker took the number since it was checked: the same invoice twice in the lot.
@@ -466,7 +487,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
         )
         return
     except InvoiceError as error:
-        _close(item, ItemOutcome.REJECTED, str(error))
+        _close(item, ItemOutcome.REJECTED, _error_message(error))
         return
     _close(item, ItemOutcome.SENT, _("Facture %(number)s déposée.") % {"number": invoice.number}, invoice)
 

@@ -45,7 +45,7 @@ def extract(
     if not data:
         raise ExtractionError("empty", "Le fichier est vide.")
     if len(data) > max_size:
-        raise ExtractionError("too_large", f"Le fichier dépasse {max_size >> 20} Mo.")
+        raise ExtractionError("too_large", "Le fichier dépasse %(size)d Mo.", {"size": max_size >> 20})
     kind = _kind(data)
     extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if kind is None:
@@ -53,8 +53,9 @@ def extract(
     if extension in ("pdf", "xml") and extension != kind:
         raise ExtractionError(
             "extension_mismatch",
-            f"Le contenu de ce fichier ne correspond pas à son extension : c'est un {kind.upper()}, "
-            f"pas un {extension.upper()}.",
+            "Le contenu de ce fichier ne correspond pas à son extension : c'est un %(kind)s, "
+            "pas un %(extension)s.",
+            {"kind": kind.upper(), "extension": extension.upper()},
         )
     with warnings.catch_warnings():
         # PDF libraries warn at every oddity of a malformed file; the result says what matters.

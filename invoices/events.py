@@ -3,8 +3,7 @@
 created through the model's save(), or for the status changes of one service call through
 `create_chained`, which chains them exactly as successive saves would."""
 
-from django.utils.translation import gettext as _
-
+from choruspro.translatable import gettext as _
 from invoices import workflow
 from invoices.enums import InvoiceAction
 from invoices.models import InvoiceAttachment, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction

@@ -35,6 +35,7 @@ CHORUSPRO_CORE = {
     "choruspro.outbox",
     "choruspro.spreadsheet",
     "choruspro.text",
+    "choruspro.translatable",
 }
 # Free to import anything: they test or measure the whole portal, or start it (gunicorn.conf.py).
 UNLAYERED = {"tests", "benchmarks", "manage", "gunicorn.conf"}

@@ -2,6 +2,7 @@
 
 from django import template
 
+from choruspro import translatable
 from deposits import cdar, workflow
 from deposits.enums import ItemOutcome
 
@@ -30,3 +31,9 @@ def outcome_badge(outcome: str) -> str:
 def has_rejection_message(item) -> bool:
     """Whether the refused file identifies an invoice the reform's *Rejetée* (213) can name."""
     return item.pk is not None and cdar.has_rejection_message(item)
+
+
+@register.filter
+def translated(message) -> str:
+    """A message kept inside a JSON field (a validation finding's), in the reader's language."""
+    return translatable.render(message)

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from stdnum.eu.vat import MEMBER_STATES
 
 from choruspro import formatting
 from choruspro.outbox import enqueue_on_commit
+from choruspro.translatable import gettext as _
 from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
 from invoices.enums import (
@@ -198,7 +198,7 @@ def _reform_errors(invoice: Invoice, lines, add) -> None:
             add(
                 "lines",
                 _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
-                % {"n": line.position, "rate": formatting.rate(line.vat_rate)},
+                % {"n": line.position, "rate": line.vat_rate.normalize()},
             )
     if invoice.currency != "EUR" and invoice.tax_total_eur is None:
         add(

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
+from choruspro.translatable import render
 from deposits.enums import DepositFormat, ItemOutcome
 from einvoice import cdar
 from tests.deposits.conftest import deposit
@@ -34,7 +35,8 @@ def test_a_cii_failing_br_co_10_is_refused_with_that_rule_explained(
     assert item.outcome == ItemOutcome.REJECTED
     rules = {error["rule"]: error for error in item.errors}
     assert "BR-CO-10" in rules
-    assert rules["BR-CO-10"]["message"].startswith("Le total des lignes HT (BT-106) n'est pas la somme")
+    explanation = render(rules["BR-CO-10"]["message"])
+    assert explanation.startswith("Le total des lignes HT (BT-106) n'est pas la somme")
     assert rules["BR-CO-10"]["text"].startswith("[BR-CO-10]")  # the CEN validator's own words
     assert any(warning["rule"].startswith("BR-FR-") for warning in item.warnings)
     client.force_login(supplier.gp)
