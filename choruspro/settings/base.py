@@ -269,9 +269,6 @@ PORTAL_NAME = "Portail Chorus"
 # Activation links are valid 60 minutes (domain §6.6, W24).
 ACCOUNT_ACTIVATION_MAX_AGE = 60 * 60
 BILLING_MANDATE_SIGNATURE_MAX_AGE = 7 * 24 * 60 * 60
-# The OCR of scanned PDFs (einvoice.recognition.ocr): a name on the PATH or a path. Missing, a
-# scan is deposited and its data typed.
-TESSERACT_COMMAND = env("TESSERACT_COMMAND", default="tesseract")
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,6 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2.raw as pdfium_c
-from django.conf import settings
 
 from einvoice import pdf
 
@@ -40,8 +39,12 @@ class Unreadable(Exception):
     """Tesseract failed or took too long on a page: the scan is deposited to be typed."""
 
 
+# A name on the PATH or a path (the environment's TESSERACT_COMMAND): missing, a scan is typed.
+COMMAND = os.environ.get("TESSERACT_COMMAND", "tesseract")
+
+
 def command() -> str:
-    return settings.TESSERACT_COMMAND
+    return COMMAND
 
 
 def available() -> bool:

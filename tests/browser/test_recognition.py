@@ -89,8 +89,8 @@ def test_a_scan_is_read_by_ocr_checked_and_sent(page, supplier, recipient, redis
     assert invoice.attachments.get(kind="PRINCIPALE").name == "facture-numerisee.pdf"
 
 
-def test_a_scan_without_tesseract_is_typed(page, settings, supplier, recipient, redis_worker, tmp_path):
-    settings.TESSERACT_COMMAND = str(tmp_path / "no-tesseract-here")
+def test_a_scan_without_tesseract_is_typed(page, monkeypatch, supplier, recipient, redis_worker, tmp_path):
+    monkeypatch.setattr(ocr, "COMMAND", str(tmp_path / "no-tesseract-here"))
     scan = tmp_path / "facture-numerisee.pdf"
     scan.write_bytes(evaluation.rasterise(french_invoice_pdf(supplier, recipient), 200))
     _deposit(page, supplier, scan)

@@ -84,10 +84,10 @@ def test_the_worker_reads_a_deposited_scan_into_a_draft_marked_as_read_by_ocr(
     ],
 )
 def test_without_tesseract_a_scan_is_deposited_to_be_typed(
-    settings, command, supplier, recipient, django_capture_on_commit_callbacks
+    monkeypatch, command, supplier, recipient, django_capture_on_commit_callbacks
 ):
     scan = evaluation.rasterise(_invoice(supplier, recipient), 200)
-    settings.TESSERACT_COMMAND = command
+    monkeypatch.setattr(ocr, "COMMAND", command)
     made = deposit(
         supplier, "scan.pdf", scan, fmt=DepositFormat.PDF, callbacks=django_capture_on_commit_callbacks
     )
@@ -98,13 +98,13 @@ def test_without_tesseract_a_scan_is_deposited_to_be_typed(
 
 
 def test_a_page_tesseract_fails_on_leaves_the_scan_to_be_typed(
-    tesseract, settings, tmp_path, supplier, recipient
+    tesseract, monkeypatch, tmp_path, supplier, recipient
 ):
     # Tesseract that lists its models but fails on the page (a crash, a page past the timeout).
     failing = tmp_path / "tesseract"
     failing.write_text('#!/bin/sh\nif [ "$1" = --list-langs ]; then echo fra; exit 0; fi\nexit 1\n')
     failing.chmod(0o755)
-    settings.TESSERACT_COMMAND = str(failing)
+    monkeypatch.setattr(ocr, "COMMAND", str(failing))
     result = extract(evaluation.rasterise(_invoice(supplier, recipient), 200), "scan.pdf", ocr=True)
     assert result.no_text_layer and not result.ocr and result.fields == {}
     assert [warning.rule for warning in result.validation.warnings] == ["PDF-TEXTE"]
