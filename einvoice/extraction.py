@@ -7,7 +7,8 @@ Choices:
 - A PDF without a text layer (a scan) is not an error: Chorus Pro lets the supplier deposit it and
   type the data. The result has `no_text_layer=True`; with `ocr=True` (the deposit worker) and
   Tesseract installed, its pages are read by OCR and recognised like a text layer (`ocr=True` on
-  the result, confidences lowered); without Tesseract it has no fields.
+  the result, confidences lowered); without Tesseract, or when it fails on a page, it has no
+  fields.
 - A Factur-X is read from its XML; its PDF text is not read at all.
 """
 
@@ -100,7 +101,10 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool, ocr: bool) -> 
         pdf.check_page_contents(data)
         lines, with_text = pdf.read_lines(document)
         if not with_text and ocr and recognition_ocr.available():
-            scanned = recognition_ocr.read_lines(document)
+            try:
+                scanned = recognition_ocr.read_lines(document)
+            except recognition_ocr.Unreadable:
+                scanned = None  # deposited all the same, its data to be typed
     finally:
         document.close()
     result = ExtractionResult(format="facturx" if unreadable else "pdf", text_layer_pages=with_text)
