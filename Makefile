@@ -44,6 +44,7 @@ bench-annuaire: $(STAMP)
 	$(BIN)/python -m benchmarks.annuaire
 
 bench-lists: $(STAMP)
+	mkdir -p var
 	$(BIN)/python -m benchmarks.lists
 
 bench-deposits: $(STAMP)
@@ -53,6 +54,7 @@ bench-deposits: $(STAMP)
 # The legal original (Factur-X PDF/A-3b) of a 1-page and a 3-page invoice, p50/p95, beside
 # WeasyPrint alone on the same HTML.
 bench-documents: $(STAMP)
+	mkdir -p var
 	$(BIN)/python -m benchmarks.documents
 
 # PostgreSQL restart and Redis stop under FAULT_USERS users, worker killed in a lot (benchmarks/faults.py),

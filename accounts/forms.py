@@ -11,7 +11,7 @@ from accounts.enums import Language, NotificationPreference
 from choruspro.forms import AddressFormMixin, PortalForm, country_field
 from choruspro.text import single_line
 from structures.context_processors import has_screens
-from structures.enums import IdentifierType, Space, SubscriptionMode
+from structures.enums import PERMANENT_SPACES, IdentifierType, Space, SubscriptionMode
 
 
 def clean_identifier(identifier_type: str, identifier: str) -> str:
@@ -274,5 +274,6 @@ class SubscriptionRequestForm(PortalForm):
         self.fields["space"].choices = [
             (s.value, s.label)
             for s in Space
-            if s not in (Space.MON_COMPTE, Space.ACTIVITES_GESTIONNAIRE) and has_screens(s)
+            # Mon compte is everyone's, the managers' spaces come with the role.
+            if s not in PERMANENT_SPACES and has_screens(s)
         ]

@@ -1,8 +1,10 @@
 """EDI: files dropped in a raccordement EDI's inbound folder are deposited exactly as deposer/flux
 deposits them (same numbering, same worker, same report); the report and the status changes of
-the structure's invoices are written to its outbound folder (JSON, until the reform's CDAR
-lifecycle messages exist). Run by a beat task every minute; safe to run twice at once: a file is
-claimed by renaming it before it is read."""
+the structure's invoices are written to its outbound folder: each change that has a reform status
+as its CDAR lifecycle message (the one the invoice page offers), the Chorus statuses the reform
+has no code for (drafts, validation, the payment chain's internal steps) as a JSON line. Run by a
+beat task every minute; safe to run twice at once: a file is claimed by renaming it before it is
+read."""
 
 import json
 import logging
@@ -18,12 +20,16 @@ from api.enums import ConnectionStatus, FluxSyntax
 from api.models import ApiFlux, EdiConnection
 from deposits import workflow as deposit_workflow
 from deposits.exceptions import DepositError
+from invoices import cdar
 from invoices import workflow as invoice_workflow
 from invoices.models import InvoiceStatusChange
 
 logger = logging.getLogger(__name__)
 
 INBOUND, OUTBOUND, CLAIMED = "entrant", "sortant", ".en-cours"
+# Beside the folders, out of every SFTP login's reach: `<login>.pub` (the login's key) and
+# `<login>.dossier` (its folder), read by the sftp service (deploy/sftp/).
+LOGINS = ".comptes-sftp"
 STATUS_LINES = "statuts.jsonl"
 
 
@@ -35,6 +41,11 @@ def folders(connection: EdiConnection) -> tuple[Path, Path]:
 def create_folders(connection: EdiConnection) -> None:
     for folder in folders(connection):
         folder.mkdir(parents=True, exist_ok=True)
+    if connection.ssh_public_key:
+        logins = Path(settings.API_EDI_ROOT) / LOGINS
+        logins.mkdir(exist_ok=True)
+        _write(logins, f"{connection.sftp_login}.pub", connection.ssh_public_key + "\n")
+        _write(logins, f"{connection.sftp_login}.dossier", f"{connection.folder}\n")
 
 
 def syntax_of(name: str, data: bytes) -> str:
@@ -45,11 +56,15 @@ def syntax_of(name: str, data: bytes) -> str:
     return FluxSyntax.UBL if b"urn:oasis:names:specification:ubl" in head else FluxSyntax.CII
 
 
-def _write(folder: Path, name: str, content: str) -> None:
+def _write_bytes(folder: Path, name: str, content: bytes) -> None:
     """Written under a temporary name, then renamed: an SFTP client never reads half a file."""
     partial = folder / f".{name}.part"
-    partial.write_text(content, encoding="utf-8")
+    partial.write_bytes(content)
     partial.rename(folder / name)
+
+
+def _write(folder: Path, name: str, content: str) -> None:
+    _write_bytes(folder, name, content.encode())
 
 
 def _deposit_inbound(connection: EdiConnection) -> int:
@@ -95,8 +110,27 @@ def _write_reports(connection: EdiConnection) -> None:
         ApiFlux.objects.filter(pk=flux.pk).update(report_written_at=timezone.now())
 
 
+def _status_line(change) -> str:
+    return (
+        json.dumps(
+            {
+                "idFacture": change.invoice_id,
+                "numeroFacture": change.invoice.number,
+                "statutPrecedent": change.from_status,
+                "statut": change.to_status,
+                "dateHeure": timezone.localtime(change.created_at).isoformat(timespec="milliseconds"),
+                "motif": change.reason,
+            },
+            ensure_ascii=False,
+            cls=DjangoJSONEncoder,
+        )
+        + "\n"
+    )
+
+
 def _write_status_changes(connection: EdiConnection) -> None:
-    """One JSON line per status change of an invoice the structure issued or received, in order."""
+    """The status changes of the invoices the structure issued or received, in order: a CDAR
+    message each, or a JSON line when the reform has no status for it."""
     structure = connection.structure_id
     with transaction.atomic():
         locked = EdiConnection.objects.select_for_update().get(pk=connection.pk)
@@ -107,30 +141,22 @@ def _write_status_changes(connection: EdiConnection) -> None:
                 Q(invoice__supplier_id=structure)
                 | Q(invoice__recipient_id=structure, to_status__in=invoice_workflow.VISIBLE_TO_RECIPIENT)
             )
-            .select_related("invoice")
+            .select_related("invoice__supplier", "invoice__recipient")
             .order_by("pk")[:5000]
         )
         if not changes:
             return
         _inbound, outbound = folders(locked)
-        lines = "".join(
-            json.dumps(
-                {
-                    "idFacture": change.invoice_id,
-                    "numeroFacture": change.invoice.number,
-                    "statutPrecedent": change.from_status,
-                    "statut": change.to_status,
-                    "dateHeure": timezone.localtime(change.created_at).isoformat(timespec="milliseconds"),
-                    "motif": change.reason,
-                },
-                ensure_ascii=False,
-                cls=DjangoJSONEncoder,
-            )
-            + "\n"
-            for change in changes
-        )
-        with (outbound / STATUS_LINES).open("a", encoding="utf-8") as handle:
-            handle.write(lines)
+        lines = []
+        for change in changes:
+            if cdar.has_message(change) and change.invoice.recipient_id:
+                content = cdar.message(change.invoice, change)
+                _write_bytes(outbound, cdar.file_name(change.invoice, change), content)
+            else:
+                lines.append(_status_line(change))
+        if lines:
+            with (outbound / STATUS_LINES).open("a", encoding="utf-8") as handle:
+                handle.write("".join(lines))
         locked.last_status_change_id = changes[-1].pk
         locked.save(update_fields=["last_status_change_id"])
 

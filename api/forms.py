@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from api.enums import UsageType
@@ -49,6 +50,20 @@ class TechnicalAccountForm(PasswordForm):
     field_order = ["login", "password"]
 
 
+# The key types OpenSSH accepts for a login (the first word of a .pub line).
+SSH_KEY_TYPES = frozenset(
+    {
+        "ssh-ed25519",
+        "ssh-rsa",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "sk-ssh-ed25519@openssh.com",
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+    }
+)
+
+
 class EdiConnectionForm(PortalForm):
     account = forms.ModelChoiceField(
         label=_("Compte technique qui dépose les fichiers"),
@@ -56,6 +71,22 @@ class EdiConnectionForm(PortalForm):
         empty_label=None,
     )
 
+    ssh_public_key = forms.CharField(
+        label=_("Clé publique SSH du logiciel (accès SFTP)"),
+        help_text=_("Une ligne, par exemple ssh-ed25519 AAAA… erp@votre-structure.fr."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts
+
+    def clean_ssh_public_key(self):
+        key = " ".join(self.cleaned_data["ssh_public_key"].split())
+        kind, _space, rest = key.partition(" ")
+        if key and (kind not in SSH_KEY_TYPES or not rest or len(key) > 8000):
+            raise ValidationError(
+                _("Ce n'est pas une clé publique SSH : collez la ligne du fichier .pub (ssh-ed25519 AAAA…).")
+            )
+        return key

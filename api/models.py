@@ -118,6 +118,8 @@ class EdiConnection(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
     )
+    # The SFTP login's key (docker-compose `sftp`): the login sees this connection's folders only.
+    ssh_public_key = models.TextField(_("clé publique SSH"), blank=True)
     # The last status change written outbound: the next scan writes those after it.
     last_status_change_id = models.BigIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -130,6 +132,10 @@ class EdiConnection(models.Model):
 
     def __str__(self):
         return str(self.folder)
+
+    @property
+    def sftp_login(self) -> str:
+        return f"edi-{self.folder.hex[:12]}"
 
 
 class ApiFlux(models.Model):

@@ -4,7 +4,7 @@ technical account's in /cpro/)."""
 from django.db.models import QuerySet
 
 from api.enums import AccountStatus, ConnectionStatus
-from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, EdiConnection, TechnicalAccount
+from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, ApiPiece, EdiConnection, TechnicalAccount
 from deposits.models import Deposit
 
 # A flux number: `CPP001` + 4 interface digits + the deposit's id on 15 digits (api.md §8.1).
@@ -35,6 +35,11 @@ def accounts_of(structure) -> QuerySet[TechnicalAccount]:
 
 def active_accounts_of(structure) -> QuerySet[TechnicalAccount]:
     return accounts_of(structure).filter(status=AccountStatus.ACTIVE)
+
+
+def pieces_of(structure) -> QuerySet[ApiPiece]:
+    """The files sent with ajouter/fichier or deposer/pdf and not attached yet."""
+    return ApiPiece.objects.filter(structure=structure).order_by("-created_at", "-pk")
 
 
 def calls_of(structure, *, limit: int = 50) -> QuerySet[ApiCall]:

@@ -19,7 +19,7 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 from oauth2_provider.models import AccessToken, Application
 
 from accounts.enums import UserStatus
-from api import selectors
+from api import permissions, selectors
 from api.enums import AccountStatus, ApiAuditAction, ConnectionStatus, FluxSyntax
 from api.exceptions import ApiSpaceError
 from api.models import ApiAuditLog, ApiCall, ApiConnection, ApiFlux, ApiPiece, EdiConnection, TechnicalAccount
@@ -31,12 +31,11 @@ from invoices import attachments as attachment_rules
 from invoices import services as invoice_services
 from invoices.enums import Cadre, DepositMode
 from invoices.exceptions import InvoiceError
-from structures import permissions as structure_permissions
 from structures.enums import MembershipStatus, Role, Space, SubscriptionMode, SubscriptionStatus
 from structures.models import Membership, OpenedSpace, SpaceSubscription
 
 # The spaces a technical account works in, when they are opened on its structure.
-ACCOUNT_SPACES = (Space.FACTURES_EMISES, Space.FACTURES_RECUES)
+ACCOUNT_SPACES = (Space.FACTURES_EMISES, Space.FACTURES_RECUES, Space.FACTURES_A_VALIDER)
 # A checked login/password pair is remembered this long: password hashing is slow by design and
 # a software calls many times a minute.
 CREDENTIALS_CACHE_SECONDS = 300
@@ -49,8 +48,13 @@ def _audit(*, actor, structure, action, description=""):
 
 
 def _require_manager(actor, structure) -> None:
-    if not structure_permissions.is_manager(actor, structure) or not structure.is_active:
-        raise ApiSpaceError(_("Seul un gestionnaire de la structure peut faire cette action."))
+    if not permissions.can_manage(actor, structure):
+        raise ApiSpaceError(
+            _(
+                "Seul un gestionnaire de la structure peut faire cette action, "
+                "une fois l'espace Raccordement EDI et API ouvert."
+            )
+        )
 
 
 def _password_expiry() -> datetime.datetime:
@@ -156,15 +160,18 @@ def close_connection(*, actor, structure, connection_id: int) -> ApiConnection:
 
 
 @transaction.atomic
-def declare_edi_connection(*, actor, structure, account_id: int) -> EdiConnection:
-    """Raccordement EDI: the account's inbound and outbound folders are created at once."""
+def declare_edi_connection(*, actor, structure, account_id: int, ssh_public_key: str = "") -> EdiConnection:
+    """Raccordement EDI: the account's inbound and outbound folders are created at once, with
+    the SFTP login of the software's key if one is given."""
     from api import edi
 
     _require_manager(actor, structure)
     account = selectors.active_accounts_of(structure).filter(pk=account_id).first()
     if account is None:
         raise ApiSpaceError(_("Compte technique introuvable."))
-    connection = EdiConnection.objects.create(structure=structure, account=account, created_by=actor)
+    connection = EdiConnection.objects.create(
+        structure=structure, account=account, ssh_public_key=ssh_public_key, created_by=actor
+    )
     edi.create_folders(connection)
     _audit(actor=actor, structure=structure, action=ApiAuditAction.EDI_DECLARED, description=account.login)
     return connection
@@ -354,6 +361,57 @@ def store_piece(*, account: TechnicalAccount, name: str, data: bytes, signed: bo
     piece.file.save(attachment_rules.clean_name(name)[-100:] or "facture.pdf", ContentFile(data), save=False)
     piece.save()
     return piece
+
+
+@transaction.atomic
+def store_attachment(*, account: TechnicalAccount, name: str, data: bytes) -> ApiPiece:
+    """ajouter/fichier: a file checked by the attachment rules of the screens (domain §4.3), kept
+    for the completer (or soumettre) that attaches it to an invoice."""
+    problem = attachment_rules.attachment_problem(name, data)
+    if problem:
+        raise InvoiceError(problem)
+    piece = ApiPiece(structure=account.structure, account=account, name=name)
+    piece.file.save(name, ContentFile(data), save=False)
+    piece.save()
+    return piece
+
+
+def _pieces(account: TechnicalAccount, piece_ids: list[int]) -> list[ApiPiece]:
+    pieces = {
+        piece.pk: piece
+        for piece in ApiPiece.objects.select_for_update().filter(
+            pk__in=piece_ids, structure=account.structure
+        )
+    }
+    missing = [str(piece_id) for piece_id in piece_ids if piece_id not in pieces]
+    if missing:
+        raise InvoiceError(
+            _("Pièce jointe introuvable : %(ids)s (ajoutez-la avec ajouter/fichier).")
+            % {"ids": ", ".join(missing)}
+        )
+    return [pieces[piece_id] for piece_id in piece_ids]
+
+
+def _used(pieces: list[ApiPiece]) -> None:
+    """Once attached (copied to the invoice), a piece is not kept twice."""
+    transaction.on_commit(lambda: [piece.file.delete(save=False) for piece in pieces])
+    ApiPiece.objects.filter(pk__in=[piece.pk for piece in pieces]).delete()
+
+
+@transaction.atomic
+def complete_with_pieces(*, account: TechnicalAccount, invoice_id: int, comment: str, piece_ids: list[int]):
+    """completer: the suspended invoice completed with the comment and the files of ajouter/fichier,
+    through the screens' Compléter."""
+    pieces = _pieces(account, piece_ids)
+    uploads = []
+    for piece in pieces:
+        with piece.file.open("rb") as handle:
+            uploads.append(SimpleUploadedFile(piece.name, handle.read()))
+    invoice = invoice_services.complete_invoice(
+        actor=account.user, structure=account.structure, invoice_id=invoice_id, comment=comment, files=uploads
+    )
+    _used(pieces)
+    return invoice
 
 
 @transaction.atomic

@@ -13,7 +13,11 @@ from api import openapi, selectors, services
 from api.exceptions import ApiSpaceError
 from api.forms import ConnectionForm, EdiConnectionForm, PasswordForm, TechnicalAccountForm
 from api.permissions import raccordement_abilities
-from structures.permissions import manager_required
+from structures.enums import Space
+from structures.permissions import space_required
+
+# The space comes with the manager's role, once opened on the structure (404 otherwise).
+raccordement_required = space_required(Space.RACCORDEMENT)
 
 
 def _render(request, *, connection_form=None, account_form=None, edi_form=None, issued=None, status=200):
@@ -22,7 +26,7 @@ def _render(request, *, connection_form=None, account_form=None, edi_form=None, 
         request,
         "api/home.html",
         {
-            "abilities": raccordement_abilities(request.user, structure),
+            "abilities": raccordement_abilities(request.user, structure, request.current_membership),
             "connections": selectors.connections_of(structure),
             "accounts": selectors.accounts_of(structure),
             "calls": selectors.calls_of(structure),
@@ -60,13 +64,13 @@ def documentation(request):
     return render(request, "api/documentation.html", {"operations": openapi.listing(spec), "spec": spec})
 
 
-@manager_required
+@raccordement_required
 def home(request):
     return _render(request)
 
 
 @require_POST
-@manager_required
+@raccordement_required
 def declare_connection(request):
     form = ConnectionForm(request.POST)
     if not form.is_valid():
@@ -84,7 +88,7 @@ def declare_connection(request):
 
 
 @require_POST
-@manager_required
+@raccordement_required
 @reauthentication_required
 def renew_secret(request, connection_id):
     connection = get_object_or_404(selectors.connections_of(request.current_structure), pk=connection_id)
@@ -99,7 +103,7 @@ def renew_secret(request, connection_id):
 
 
 @require_POST
-@manager_required
+@raccordement_required
 def close_connection(request, connection_id):
     connection = get_object_or_404(selectors.connections_of(request.current_structure), pk=connection_id)
     success = _("Le raccordement « %(name)s » est clos.") % {"name": connection.name}
@@ -107,7 +111,7 @@ def close_connection(request, connection_id):
 
 
 @require_POST
-@manager_required
+@raccordement_required
 def declare_edi(request):
     structure = request.current_structure
     form = EdiConnectionForm(request.POST, accounts=selectors.active_accounts_of(structure))
@@ -118,11 +122,12 @@ def declare_edi(request):
         services.declare_edi_connection,
         _("Le raccordement EDI est déclaré : ses dossiers sont prêts."),
         account_id=form.cleaned_data["account"].pk,
+        ssh_public_key=form.cleaned_data["ssh_public_key"],
     )
 
 
 @require_POST
-@manager_required
+@raccordement_required
 @reauthentication_required
 def create_account(request):
     form = TechnicalAccountForm(request.POST)
@@ -140,7 +145,7 @@ def create_account(request):
 
 
 @require_POST
-@manager_required
+@raccordement_required
 @reauthentication_required
 def reset_password(request, account_id):
     account = get_object_or_404(selectors.accounts_of(request.current_structure), pk=account_id)
@@ -159,7 +164,7 @@ def reset_password(request, account_id):
 
 
 @require_POST
-@manager_required
+@raccordement_required
 @reauthentication_required
 def revoke_account(request, account_id):
     account = get_object_or_404(selectors.accounts_of(request.current_structure), pk=account_id)

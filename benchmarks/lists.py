@@ -5,7 +5,9 @@ database the URL names is never written to), fills it with 1,000,000 invoices ov
 structures with INSERT … SELECT generate_series, then times the supplier and recipient Synthèse
 and Rechercher pages in-process (Django test client: server time, no network): p50/p95/max per
 page against the 100 ms target, for a big and an average supplier, a big and an average
-recipient, and a plain user of the big recipient restricted to one service.
+recipient, and a plain user of the big recipient restricted to one service; then the API's
+rechercher/fournisseur and rechercher/recipiendaire for the managers among them (a technical
+account each, through the whole /cpro/ layer).
 
 The schema is the one the migrations make (the list indexes are in invoices/models.py and
 migration 0002); to weigh a new index, add it to the model and compare two runs. The CSV export
@@ -21,6 +23,7 @@ of a page that takes --explain-ms or more).
 import argparse
 import contextlib
 import datetime
+import json
 import os
 import re
 import signal
@@ -139,6 +142,7 @@ class Actor:
     user: object
     structure: object
     client: object = None
+    api_headers: dict | None = None  # the /cpro/ credentials of a technical account, once made
 
 
 def _create_user(email: str):
@@ -485,6 +489,7 @@ class Page:
     sql_ms: float | None = None
     slowest: tuple[float, str] | None = None
     samples: list[float] = field(default_factory=list)
+    body: dict | None = None  # a /cpro/ call: POSTed as JSON with the actor's API credentials
 
     @property
     def label(self) -> str:
@@ -547,7 +552,47 @@ def _login(actors) -> None:
         session.save()
 
 
+def _api_pages(actors) -> list[Page]:
+    """The API searches (mode Service) of every manager actor, through the whole /cpro/ layer
+    (token, technical account, call log): rechercher/fournisseur or rechercher/recipiendaire,
+    without criteria, by status, by invoice number, and page 5 of 100."""
+    from benchmarks.api import _software
+    from invoices import selectors
+    from invoices.enums import InvoiceStatus
+    from structures import permissions
+
+    pages = []
+    for number, actor in enumerate(actors):
+        if not permissions.is_manager(actor.user, actor.structure):
+            continue
+        actor.structure.gp = actor.user
+        actor.api_headers = _software(actor.client, actor.structure, f"banc.api{number}@example.org")
+        if actor.side == "supplier":
+            path, paging = "factures/v1/rechercher/fournisseur", "rechercheFactureParFournisseur"
+            latest = selectors.sent_by(actor.structure).order_by("-pk").first()
+            status = InvoiceStatus.PAID
+        else:
+            path, paging = "factures/v1/rechercher/recipiendaire", "paramRecherche"
+            latest = selectors.received_by(actor.structure).order_by("-pk").first()
+            status = InvoiceStatus.MANDATED
+        for name, body in (
+            ("API sans critère", {}),
+            ("API statut", {"statutCourant": [status]}),
+            ("API numéro", {"numeroFacture": latest.number if latest else "FA"}),
+            ("API page 5 de 100", {paging: {"nbResultatsParPage": 100, "pageResultatDemandee": 5}}),
+        ):
+            pages.append(Page(actor, f"{name} ({path.rsplit('/', 1)[-1]})", f"/cpro/{path}", body=body))
+    return pages
+
+
 def _get(page: Page):
+    if page.body is not None:
+        response = page.actor.client.post(
+            page.url, json.dumps(page.body), content_type="application/json", **page.actor.api_headers
+        )
+        if response.status_code != 200 or response.json().get("codeRetour") not in (0, 20000):
+            raise RuntimeError(f"{page.label}: HTTP {response.status_code} {response.content[:200]!r}")
+        return response
     response = page.actor.client.get(page.url)
     if response.status_code != 200:
         raise RuntimeError(f"{page.label}: HTTP {response.status_code} on {page.url}")
@@ -568,6 +613,8 @@ def _inspect(pages, *, explain: bool, explain_ms: float) -> None:
                 response = _get(page)
             context = response.context
             page.rows = context["page_obj"].paginator.count if context and "page_obj" in context else None
+            if page.body is not None:
+                page.rows = response.json()["parametresRetour"]["total"]
             times = [(float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries]
             page.queries = len(times)
             page.sql_ms = sum(ms for ms, _sql in times)
@@ -660,7 +707,7 @@ def _shorten(sql: str) -> str:
     return ("… FROM " + rest if rest else sql)[:220] + "…"
 
 
-def _phase(title: str, pages, actors, args) -> None:
+def _phase(title: str, pages, actors, args, *, csv: bool = True) -> None:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     _say(f"\n{title} : requêtes SQL de chaque page… (charge de la machine : {load})")
     _inspect(pages, explain=args.explain, explain_ms=args.explain_ms)
@@ -670,7 +717,8 @@ def _phase(title: str, pages, actors, args) -> None:
     )
     _time(pages, args.runs)
     _report(f"{title} (objectif p95 ≤ {TARGET_MS:.0f} ms)", pages)
-    _time_csv(actors[0])
+    if csv:
+        _time_csv(actors[0])
 
 
 # --- Database -----------------------------------------------------------------------------------
@@ -747,6 +795,8 @@ def main(argv=None) -> int:
         _login(actors)
         pages = _pages(actors)
         _phase("Schéma actuel", pages, actors, args)
+        api_pages = _api_pages(actors)
+        _phase("API", api_pages, actors, args, csv=False)
     except KeyboardInterrupt:
         _say("\nInterrompu.")
         return 130

@@ -41,9 +41,10 @@ app.conf.beat_schedule = {
         "task": "solicitations.tasks.flag_overdue_solicitations_task",
         "schedule": crontab(hour=6, minute=30),
     },
-    # The MOE's seven days on a projet de décompte mensuel (domain §9.3): passed ones go to the MOA.
-    "works-moe-deadlines": {
-        "task": "works.tasks.record_moe_deadlines_task",
+    # The deadlines of Factures de travaux (MOE 7 days, validator 15 days, end-of-contract ones):
+    # a notice before, recorded when passed (works/workflow.py DEADLINES).
+    "works-deadlines": {
+        "task": "works.tasks.sweep_deadlines_task",
         "schedule": 15 * 60.0,
     },
     # Domain §6.6: users may choose one digest e-mail a day instead of one per event.

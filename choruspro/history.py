@@ -26,11 +26,16 @@ from django.db import connections, models, router, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from choruspro.translatable import Message
+
 # The previous hash of a chain's first row.
 GENESIS_HASH = "0" * 64
 
 
 def _canonical(value):
+    if isinstance(value, Message):
+        # What the row stores, whatever language it is read in.
+        return value.stored
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, enum.Enum):
@@ -96,6 +101,25 @@ class AppendOnlyModel(models.Model):
             self.previous_hash = self._last_hash(using)
             self.row_hash = chain_hash(self.hashed_content(), self.previous_hash)
             super().save(*args, **kwargs)
+
+    @classmethod
+    def create_chained(cls, rows: list, using: str | None = None) -> list:
+        """Several new rows of one chain, in order: the chain's last hash read once, each row
+        chained to the one before it, all inserted by one statement (same hashes as one save()
+        after the other)."""
+        if not rows:
+            return rows
+        using = using or router.db_for_write(cls, instance=rows[0])
+        attname = cls.chain_attname()
+        if len({getattr(row, attname) for row in rows}) != 1 or any(row.pk is not None for row in rows):
+            raise ValueError("create_chained takes new rows of one chain")
+        with transaction.atomic(using=using, savepoint=False):
+            previous = rows[0]._last_hash(using)
+            for row in rows:
+                row.previous_hash = previous
+                row.row_hash = previous = chain_hash(row.hashed_content(), previous)
+            # The guarded bulk_create is bypassed here only, with every hash computed above.
+            return models.QuerySet(cls, using=using).bulk_create(rows)
 
     def delete(self, *args, **kwargs):
         raise ValueError("history rows are append-only")

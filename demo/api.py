@@ -7,6 +7,9 @@ from api import services
 from api.enums import UsageType
 from api.models import ApiConnection, TechnicalAccount
 from demo.structures import DEMO_PASSWORD
+from structures import services as structure_services
+from structures.enums import Space
+from structures.models import OpenedSpace
 
 DEMO_CLIENT_ID = "demo-erp"
 DEMO_CLIENT_SECRET = "demo-erp-secret-2026"
@@ -22,6 +25,8 @@ def load_demo_api(*, supplier, supplier_gp, recipient, recipient_gp) -> None:
         (supplier, supplier_gp, "tech.fournisseur@demo.chorus.fr", UsageType.ISSUE),
         (recipient, recipient_gp, "tech.entite@demo.chorus.fr", UsageType.RECEIVE),
     ):
+        if not OpenedSpace.objects.filter(structure=structure, space=Space.RACCORDEMENT).exists():
+            structure_services.open_space(actor=manager, structure_id=structure.pk, space=Space.RACCORDEMENT)
         application = Application.objects.filter(client_id=DEMO_CLIENT_ID).first()
         if not ApiConnection.objects.filter(structure=structure, application=application).exists():
             services.declare_connection(

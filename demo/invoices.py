@@ -12,6 +12,7 @@ from stdnum import luhn
 
 from accounts.enums import UserStatus
 from accounts.models import User
+from demo.structures import create_demo_user
 from invoices import services, workflow
 from invoices.models import Invoice
 from structures import services as structure_services
@@ -103,7 +104,7 @@ def _tasks_left_to_a_worker():
 
 
 def load_demo_invoices(
-    *, supplier, supplier_gp, recipient, recipient_gp, extra_suppliers=20, per_supplier=15
+    *, supplier, supplier_gp, recipient, recipient_gp, extra_suppliers=12, per_supplier=12
 ):
     """Idempotent: does nothing when the demo supplier already has invoices."""
     if Invoice.objects.filter(supplier=supplier).exists():
@@ -173,8 +174,8 @@ def _load_bulk(rng, *, recipient, recipient_gp, extra_suppliers, per_supplier) -
     )
     for n in range(extra_suppliers):
         email = f"fournisseur{n + 1}@demo.chorus.fr"
-        gp = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, "Demo-Chorus-2026!", nom=f"Fournisseur{n + 1}", prenom="Démo", status=UserStatus.ACTIVE
+        gp = User.objects.filter(email=email).first() or create_demo_user(
+            email, nom=f"Fournisseur{n + 1}", prenom="Démo", status=UserStatus.ACTIVE
         )
         base = f"{70000000 + n:08d}"
         siren = base + luhn.calc_check_digit(base)

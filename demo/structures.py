@@ -1,9 +1,11 @@
 """The demo accounts and structures: a supplier with two users and a pending attachment request,
 a second supplier, a public entity with its services; built through the real services."""
 
+import functools
 from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -120,12 +122,25 @@ def load_demo_structures() -> DemoParties:
     return DemoParties(supplier=supplier, supplier_gp=gp, recipient=entity, recipient_gp=public_gp)
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def create_demo_user(email, **fields):
+    """A demo account with the demo password, hashed once per load: a million rounds of PBKDF2 for
+    each of some thirty accounts cost about ten seconds of the first start."""
+    user = User.objects.create_user(email, None, **fields)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
 def _user(email, nom, prenom):
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(
+        user = create_demo_user(
             email,
-            DEMO_PASSWORD,
             nom=nom,
             prenom=prenom,
             status=UserStatus.ACTIVE,

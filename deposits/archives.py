@@ -8,7 +8,7 @@ import tarfile
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_LOT_SIZE = 30 * 1024 * 1024  # the compressed file (Chorus Pro's limit for a lot)
 MAX_MEMBER_SIZE = 10 * 1024 * 1024  # one invoice file
@@ -43,19 +43,23 @@ READ_ERRORS = (
 
 
 class LotError(Exception):
-    """The whole lot is refused; `message` is for the user."""
+    """The whole lot is refused; `message` is for the user (French); `msgid` and `params` let the
+    portal show it in the reader's language (as `einvoice.result.ExtractionError`)."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, msgid: str, params: dict | None = None):
         self.code = code
-        self.message = message
+        self.msgid = msgid
+        self.params = params or {}
+        self.message = msgid % self.params if params else msgid
+        super().__init__(self.message)
 
 
 @dataclass
 class Member:
     name: str
     data: bytes | None  # None when the member is refused
-    problem: str = ""
+    problem: str = ""  # French msgid, filled with `params`
+    params: dict = field(default_factory=dict)
 
 
 def lot_kind(data: bytes) -> str | None:
@@ -78,8 +82,9 @@ def _check_name(name: str) -> str:
     if shown != name:
         raise LotError(
             "control_characters",
-            f"Le lot contient un nom de fichier avec des caractères de contrôle : « {shown[:100]} ». "
+            "Le lot contient un nom de fichier avec des caractères de contrôle : « %(name)s ». "
             "Il est refusé.",
+            {"name": shown[:100]},
         )
     name = name.replace("\\", "/")
     normalised = posixpath.normpath(name)
@@ -89,7 +94,11 @@ def _check_name(name: str) -> str:
         or normalised == ".."
         or ":" in name.split("/")[0]
     ):
-        raise LotError("path_traversal", f"Le lot contient un chemin interdit : « {name} ». Il est refusé.")
+        raise LotError(
+            "path_traversal",
+            "Le lot contient un chemin interdit : « %(name)s ». Il est refusé.",
+            {"name": name},
+        )
     return normalised
 
 
@@ -157,9 +166,15 @@ def _read_zip(data: bytes) -> list[Member]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [info for info in archive.infolist() if not info.is_dir()]
     except READ_ERRORS as error:
-        raise LotError("corrupt_archive", f"L'archive .zip est illisible ({error}).") from error
+        raise LotError(
+            "corrupt_archive", "L'archive .zip est illisible (%(error)s).", {"error": str(error)}
+        ) from error
     if len(infos) > MAX_MEMBERS:
-        raise LotError("too_many_members", f"Un lot ne peut pas contenir plus de {MAX_MEMBERS} fichiers.")
+        raise LotError(
+            "too_many_members",
+            "Un lot ne peut pas contenir plus de %(count)d fichiers.",
+            {"count": MAX_MEMBERS},
+        )
     budget = _Budget(len(data))
     for info in infos:
         budget.declare(info.file_size)
@@ -177,7 +192,9 @@ def _read_zip(data: bytes) -> list[Member]:
             with archive.open(info) as handle:
                 content = budget.read(handle)
         except READ_ERRORS as error:
-            members.append(Member(name, None, f"Fichier illisible dans l'archive ({error})."))
+            members.append(
+                Member(name, None, "Fichier illisible dans l'archive (%(error)s).", {"error": str(error)})
+            )
             continue
         if content is None:
             members.append(Member(name, None, "Le fichier dépasse 10 Mo une fois décompressé."))
@@ -194,8 +211,9 @@ class _BoundedTarInfo(tarfile.TarInfo):
         if self.type in TAR_EXTENSION_TYPES and self.size > MAX_TAR_HEADER_SIZE:
             raise LotError(
                 "tar_header_too_large",
-                f"L'archive contient un en-tête de {self.size} octets (au plus {MAX_TAR_HEADER_SIZE}) : "
+                "L'archive contient un en-tête de %(size)d octets (au plus %(max)d) : "
                 "elle est anormale et refusée.",
+                {"size": self.size, "max": MAX_TAR_HEADER_SIZE},
             )
         return super()._proc_member(tarfile_)
 
@@ -212,7 +230,9 @@ def _read_tar(data: bytes) -> list[Member]:
                 count += 1
                 if count > MAX_MEMBERS:
                     raise LotError(
-                        "too_many_members", f"Un lot ne peut pas contenir plus de {MAX_MEMBERS} fichiers."
+                        "too_many_members",
+                        "Un lot ne peut pas contenir plus de %(count)d fichiers.",
+                        {"count": MAX_MEMBERS},
                     )
                 name = _check_name(info.name)
                 # Checked before tarfile skips (and so inflates) this member's data.
@@ -233,5 +253,7 @@ def _read_tar(data: bytes) -> list[Member]:
     except LotError:
         raise
     except READ_ERRORS as error:
-        raise LotError("corrupt_archive", f"L'archive .tar.gz est illisible ({error}).") from error
+        raise LotError(
+            "corrupt_archive", "L'archive .tar.gz est illisible (%(error)s).", {"error": str(error)}
+        ) from error
     return members

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.history import AppendOnlyModel
+from choruspro.translatable import TranslatableTextField
 from deposits import workflow
 from deposits.enums import DepositFormat, DepositKind, FluxStatus, ItemOutcome, ReadFormat
 from invoices.enums import Cadre
@@ -57,7 +58,7 @@ class Deposit(models.Model):
     )
     status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices, default=workflow.INITIAL)
     status_changed_at = models.DateTimeField(_("date de l'état"), auto_now_add=True)
-    error = models.TextField(_("motif du rejet"), blank=True)
+    error = TranslatableTextField(_("motif du rejet"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("traitements lancés"), default=0)
     # Which worker process took it, so that a deposit left by a crashed worker can be told.
     processing_by = models.CharField(_("traité par"), max_length=100, blank=True)
@@ -99,7 +100,7 @@ class DepositItem(models.Model):
     outcome = models.CharField(
         _("résultat"), max_length=15, choices=ItemOutcome.choices, default=ItemOutcome.PENDING
     )
-    message = models.TextField(_("message"), blank=True)
+    message = TranslatableTextField(_("message"), blank=True)
     invoice = models.OneToOneField(
         Invoice,
         verbose_name=_("facture"),
@@ -129,6 +130,15 @@ class DepositItem(models.Model):
             # A re-delivered task finds the item and does not read it twice.
             models.UniqueConstraint(fields=["deposit", "position"], name="deposit_item_position_unique"),
         ]
+        indexes = [
+            # « Is a file of this lot still to read? », asked after each file: answered from the
+            # few pending rows, not by scanning a 1,000-file lot's items each time.
+            models.Index(
+                fields=["deposit"],
+                condition=models.Q(outcome=ItemOutcome.PENDING),
+                name="deposit_item_pending",
+            ),
+        ]
 
     def __str__(self):
         return self.file_name
@@ -140,7 +150,7 @@ class DepositStatusChange(AppendOnlyModel):
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(_("état précédent"), max_length=40, blank=True)
     to_status = models.CharField(_("état"), max_length=40, choices=FluxStatus.choices)
-    note = models.TextField(_("précision"), blank=True)
+    note = TranslatableTextField(_("précision"), blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
     chain_key = "deposit"

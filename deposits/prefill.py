@@ -9,10 +9,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from annuaire import selectors as annuaire_selectors
+from choruspro import formatting, translatable
+from choruspro.translatable import gettext as _
+from choruspro.translatable import ngettext
 from invoices import computations
 from invoices.enums import (
     CURRENCIES,
@@ -160,7 +162,7 @@ def _say_what_is_missing(result, out) -> None:
     if missing and (result.fields or getattr(result, "ocr", False)):
         out.warnings.append(
             _("Non trouvé de façon sûre dans le fichier, à saisir : %(fields)s.")
-            % {"fields": ", ".join(missing)}
+            % {"fields": translatable.join(", ", missing)}
         )
 
 
@@ -295,7 +297,7 @@ def _as_line(line) -> dict | None:
     return {
         "reference": str(line.get("reference") or "")[:50],
         "designation": (
-            str(line.get("designation") or "").strip() or _("Ligne %(n)s") % {"n": line.get("position")}
+            str(line.get("designation") or "").strip() or gettext("Ligne %(n)s") % {"n": line.get("position")}
         )[:255],
         "quantity": abs(quantity).quantize(SIX_PLACES),
         "unit": str(line.get("unit") or "")[:30],
@@ -324,8 +326,7 @@ def _breakdown_lines(result) -> list[dict]:
         lines.append(
             {
                 "reference": "",
-                "designation": _("Montant HT au taux de %(rate)s %%")
-                % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+                "designation": gettext("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
                 "quantity": Decimal(1),
                 "unit": "",
                 "unit_price": abs(base),
@@ -344,6 +345,7 @@ def _totals(lines):
 def _lines(result, fields, out, structured):
     total_ht, total_vat = _decimal(fields.get("total_ht")), _decimal(fields.get("total_vat"))
     total_ttc, due = _decimal(fields.get("total_ttc")), _decimal(fields.get("amount_due"))
+    currency = (fields.get("currency") or "").upper() or "EUR"
     own = [line for line in (_as_line(line) for line in result.lines or []) if line is not None]
     candidates = (
         [(own, False), (_breakdown_lines(result), True)] if own else [(_breakdown_lines(result), True)]
@@ -375,7 +377,10 @@ def _lines(result, fields, out, structured):
                     "Les montants recalculés à partir du fichier ne retrouvent pas ses totaux "
                     "(HT %(ht)s, TVA %(vat)s) : vérifiez les lignes."
                 )
-                % {"ht": total_ht, "vat": total_vat}
+                % {
+                    "ht": formatting.amount(total_ht, currency),
+                    "vat": formatting.amount(total_vat, currency) or "—",
+                }
             )
             if structured:
                 out.blocking.append(
@@ -429,8 +434,7 @@ def _pdf_summary_line(total_ht: Decimal, total_vat: Decimal) -> list[dict]:
     return [
         {
             "reference": "",
-            "designation": _("Montant HT au taux de %(rate)s %%")
-            % {"rate": f"{rate.normalize():f}".replace(".", ",")},
+            "designation": gettext("Montant HT au taux de %(rate)s %%") % {"rate": formatting.rate(rate)},
             "quantity": Decimal(1),
             "unit": "",
             "unit_price": total_ht,

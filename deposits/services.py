@@ -13,9 +13,10 @@ from django.core.files.base import ContentFile
 from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from choruspro import translatable
 from choruspro.outbox import enqueue_on_commit
+from choruspro.translatable import gettext as _
 from deposits import archives, workflow
 from deposits.enums import DepositFormat, DepositKind, ItemOutcome
 from deposits.exceptions import DepositError, DepositRefused
@@ -203,11 +204,12 @@ def process_deposit(*, deposit_id: int) -> None:
         try:
             members = archives.read_lot(data)
         except archives.LotError as error:
-            _reject(deposit_id, error.message)
+            _reject(deposit_id, _extraction_message(error))
             return
         _add_items(deposit, members)
     pending = list(deposit.items.filter(outcome=ItemOutcome.PENDING).values_list("pk", flat=True))
-    if deposit.kind == DepositKind.UNIT:
+    if deposit.kind == DepositKind.UNIT or len(pending) == 1:
+        # One file (a unit deposit, a flux of one invoice): read here, one task less.
         for item_id in pending:
             process_item(item_id=item_id)
     else:
@@ -220,10 +222,16 @@ def process_deposit(*, deposit_id: int) -> None:
 
 
 def process_lot_item(*, item_id: int) -> None:
-    process_item(item_id=item_id)
-    deposit_id = DepositItem.objects.filter(pk=item_id).values_list("deposit_id", flat=True).first()
-    if deposit_id is not None:
+    deposit_id = process_item(item_id=item_id)
+    # The deposit row is locked only once no file is left to read: the files of a lot are read
+    # side by side, each committed before this question, so the last one to commit sees none
+    # pending (and two last ones are serialised by finish_deposit's lock).
+    if deposit_id is not None and not _has_pending(deposit_id):
         finish_deposit(deposit_id=deposit_id)
+
+
+def _has_pending(deposit_id: int) -> bool:
+    return DepositItem.objects.filter(deposit_id=deposit_id, outcome=ItemOutcome.PENDING).exists()
 
 
 @transaction.atomic
@@ -246,7 +254,7 @@ def _add_items(deposit: Deposit, members: list) -> None:
         item = DepositItem(deposit=deposit, position=position, file_name=member.name[:255])
         if member.data is None:
             item.outcome = ItemOutcome.REJECTED
-            item.message = member.problem
+            item.message = _(member.problem) % member.params
             item.processed_at = timezone.now()
         else:
             item.size = len(member.data)
@@ -256,9 +264,10 @@ def _add_items(deposit: Deposit, members: list) -> None:
         item.save()
 
 
-def process_item(*, item_id: int) -> None:
+def process_item(*, item_id: int) -> int | None:
     """Reads one file and makes its invoice: a draft to complete (unit deposit) or, for a lot, an
-    invoice sent at once when it is complete (reported otherwise)."""
+    invoice sent at once when it is complete (reported otherwise). Returns the file's deposit id
+    (None when the file was not found)."""
     from einvoice.extraction import ExtractionError, extract
 
     with transaction.atomic():
@@ -268,8 +277,10 @@ def process_item(*, item_id: int) -> None:
             .filter(pk=item_id)
             .first()
         )
-        if item is None or item.outcome != ItemOutcome.PENDING:
-            return
+        if item is None:
+            return None
+        if item.outcome != ItemOutcome.PENDING:
+            return item.deposit_id
         with item.file.open("rb") as handle:
             data = handle.read()
         try:
@@ -278,20 +289,30 @@ def process_item(*, item_id: int) -> None:
             unit = item.deposit.kind == DepositKind.UNIT
             result = extract(data, item.file_name, french_rules=unit, ocr=unit)
         except ExtractionError as error:
-            _close(item, ItemOutcome.REJECTED, error.message)
-            return
+            _close(item, ItemOutcome.REJECTED, _extraction_message(error))
+            return item.deposit_id
         _record(item, result)
         if item.deposit.kind == DepositKind.UNIT:
             _make_draft(item, result, data)
         else:
             _integrate(item, result, data)
+    return item.deposit_id
 
 
 def _findings(entries) -> list[dict]:
+    """The validation findings as stored: an explanation of the portal's is kept as a translatable
+    message (`translatable.dump`), any other as its text."""
+    from einvoice.messages import explain
+
     def as_dict(entry):
         if isinstance(entry, dict):
-            return {key: str(entry.get(key) or "") for key in ("rule", "message", "layer", "text")}
-        return {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer", "text")}
+            found = {key: str(entry.get(key) or "") for key in ("rule", "message", "layer", "text")}
+        else:
+            found = {key: str(getattr(entry, key, "") or "") for key in ("rule", "message", "layer", "text")}
+        sentence, params = explain(found["rule"], found["text"])
+        if (sentence % params if params else sentence) == found["message"]:
+            found["message"] = translatable.dump(_(sentence) % params)
+        return found
 
     return [as_dict(entry) for entry in entries or []]
 
@@ -311,6 +332,17 @@ def _record(item: DepositItem, result) -> None:
     item.read_by_ocr = bool(getattr(result, "ocr", False))
     item.errors = _findings(result.validation.errors) if result.validation else []
     item.warnings = _findings(result.validation.warnings) if result.validation else []
+
+
+def _extraction_message(error) -> str:
+    """The reader's-language message of a file that cannot be read (einvoice and the lot reader
+    speak French only; they give the sentence's msgid and parameters)."""
+    return _(error.msgid) % error.params
+
+
+def _error_message(error: Exception) -> str:
+    """An invoice service's refusal as it was raised (a translatable message), not rendered."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
 
 
 def _close(item: DepositItem, outcome: str, message: str, invoice=None) -> None:
@@ -408,14 +440,14 @@ def _make_draft(item: DepositItem, result, data: bytes) -> None:
         try:
             invoice = invoice_services.create_deposited_draft(**arguments)
         except InvoiceError as error:
-            _close(item, ItemOutcome.REJECTED, str(error))
+            _close(item, ItemOutcome.REJECTED, _error_message(error))
             return
     except InvoiceError as error:
-        _close(item, ItemOutcome.REJECTED, str(error))
+        _close(item, ItemOutcome.REJECTED, _error_message(error))
         return
     item.derived = filled.derived
     item.recognised = filled.recognised
-    _close(item, ItemOutcome.DRAFT, "\n".join(messages), invoice)
+    _close(item, ItemOutcome.DRAFT, translatable.join("\n", messages), invoice)
 
 
 def _integrate(item: DepositItem, result, data: bytes) -> None:
@@ -434,20 +466,16 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
         result, structure=deposit.structure, cadre=deposit.cadre, validator=deposit.validator, structured=True
     )
     if filled.blocking:
-        _close(item, ItemOutcome.REJECTED, " ".join(filled.blocking))
+        _close(item, ItemOutcome.REJECTED, translatable.join(" ", filled.blocking))
         return
     try:
         with transaction.atomic():
-            invoice = invoice_services.create_deposited_draft(
+            invoice = invoice_services.issue_deposited_invoice(
                 **_draft_arguments(item, filled, data, structured=True)
-            )
-            # Already on a worker: routed in the same transaction rather than by one more task.
-            invoice_services.submit_invoice(
-                actor=deposit.created_by, structure=deposit.structure, invoice_id=invoice.pk, route_now=True
             )
     except SubmissionRefused as refused:
         reasons = [message for messages in refused.errors.values() for message in messages]
-        _close(item, ItemOutcome.REJECTED, " ".join(dict.fromkeys(filled.warnings + reasons)))
+        _close(item, ItemOutcome.REJECTED, translatable.join(" ", dict.fromkeys(filled.warnings + reasons)))
         return
     except IntegrityError:
         # Another worker took the number since it was checked: the same invoice twice in the lot.
@@ -459,7 +487,7 @@ def _integrate(item: DepositItem, result, data: bytes) -> None:
         )
         return
     except InvoiceError as error:
-        _close(item, ItemOutcome.REJECTED, str(error))
+        _close(item, ItemOutcome.REJECTED, _error_message(error))
         return
     _close(item, ItemOutcome.SENT, _("Facture %(number)s déposée.") % {"number": invoice.number}, invoice)
 
@@ -470,7 +498,7 @@ def finish_deposit(*, deposit_id: int) -> Deposit | None:
     deposit = Deposit.objects.select_for_update(of=("self",)).filter(pk=deposit_id).first()
     if deposit is None or workflow.is_finished(deposit.status):
         return deposit
-    # Called after each file of a lot: the cheap question first.
+    # Asked again under the lock (after a file of a lot, the question was asked without it).
     if deposit.items.filter(outcome=ItemOutcome.PENDING).exists():
         return deposit
     outcomes = list(deposit.items.values_list("outcome", flat=True))

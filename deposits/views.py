@@ -3,16 +3,17 @@
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from deposits import archives, selectors, services, workflow
+from deposits import archives, cdar, selectors, services, workflow
 from deposits.enums import DepositKind
 from deposits.exceptions import DepositError, DepositRefused
 from deposits.forms import DepositForm
-from invoices.views.common import file_download, paginate
+from invoices.views.common import file_download, paginate, pdf_response
 from invoices.views.supplier.base import new_invoice_allowed, render_space
 from structures import permissions
 from structures.enums import Space, SubscriptionMode
@@ -138,3 +139,14 @@ def retry(request, deposit_id):
 def download(request, deposit_id):
     deposit = _deposit(request, deposit_id)
     return file_download(deposit.file, deposit.file_name)
+
+
+@require_GET
+@space_required
+def rejection_message(request, deposit_id, item_id):
+    """The reform's *Rejetée* (213) message of a refused file of the deposit; 404 when it has none."""
+    item = get_object_or_404(selectors.items_of(_deposit(request, deposit_id)), pk=item_id)
+    message = cdar.rejection_message(item)
+    if message is None:
+        raise Http404
+    return pdf_response(message, cdar.file_name(item), "application/xml")

@@ -64,6 +64,10 @@ class Status:
     at: datetime.datetime  # when the invoice reached it (aware)
     reason_code: str = ""  # MDT-113, mandatory for 206, 207, 208, 210, 213
     reason_text: str = ""  # MDT-114, at most 250 characters
+    # 212 (encaissée): the amounts received per VAT rate, (amount TTC, rate %), as MDG-43 "MEN"
+    # blocks (BR-FR-CDV-14), in `currency`.
+    collected: tuple = ()
+    currency: str = "EUR"
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrib):
@@ -146,12 +150,18 @@ def build_tree(message_id: str, invoice: InvoiceReference, status: Status, *, is
     _sub(reference, "ram:ProcessCondition", status.label)
     _party(reference, "ram:IssuerTradeParty", SELLER, invoice.seller, identified=True, addressed=False)
     _party(reference, "ram:RecipientTradeParty", BUYER, invoice.buyer, identified=True, addressed=False)
-    if status.reason_code:
+    if status.reason_code or status.collected:
         detail = _sub(reference, "ram:SpecifiedDocumentStatus")
-        _sub(detail, "ram:ReasonCode", status.reason_code)
-        if status.reason_text.strip():
-            _sub(detail, "ram:Reason", " ".join(status.reason_text.split())[:250])
+        if status.reason_code:
+            _sub(detail, "ram:ReasonCode", status.reason_code)
+            if status.reason_text.strip():
+                _sub(detail, "ram:Reason", " ".join(status.reason_text.split())[:250])
         _sub(detail, "ram:SequenceNumeric", "1")
+        for amount, rate in status.collected:
+            characteristic = _sub(detail, "ram:SpecifiedDocumentCharacteristic")
+            _sub(characteristic, "ram:TypeCode", "MEN")
+            _sub(characteristic, "ram:ValueAmount", f"{amount:.2f}", currencyID=status.currency)
+            _sub(characteristic, "ram:ValuePercent", f"{rate:.2f}")
     return root
 
 

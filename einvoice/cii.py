@@ -9,7 +9,8 @@ breakdown, BG-22 totals.
 It passes the French reform's rules (BR-FR, XP Z12-012 V1.4, fatal set): BT-23 is the reform's
 cadre (B/S/M for goods/services/both, 1 or 2 when already paid) and the Chorus Pro cadre (A1,
 A9…) goes in a note; a French party's SIREN is its legal identifier (scheme 0002) and its SIRET
-its global identifier and electronic address (scheme 0009).
+its global identifier and electronic address (scheme 0009); a foreign party is reached at its VAT
+number, and has a SIREN only when registered for VAT in France.
 
 The portal's global discount is a TTC amount that does not reduce the VAT bases
 (invoices.computations): an EN 16931 document allowance (BG-20) is HT, per VAT category, and
@@ -18,6 +19,7 @@ invoice. It is therefore carried in BT-113 (paid amount, with BT-112 = HT + TVA 
 discount and BT-115 = net à payer) and explained in a BT-22 note.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
@@ -152,12 +154,40 @@ def exemption(category: str, reason_code: str) -> tuple[str, str]:
     return text, code
 
 
-def siren_of(structure) -> str:
-    """The SIREN of a French structure identified by its SIRET, else empty."""
+# BT-34/BT-49 scheme (EAS) of a VAT number, by its country prefix: how a party without a SIRET is
+# reached (BR-FR-13 makes the seller's electronic address mandatory).
+VAT_EAS = {
+    "AT": "9914", "BE": "9925", "BG": "9926", "CY": "9928", "CZ": "9929", "DE": "9930", "EE": "9931",
+    "EL": "9933", "ES": "9920", "FR": "9957", "HR": "9934", "HU": "9910", "IE": "9935", "LT": "9937",
+    "LU": "9938", "LV": "9939", "MT": "9943", "NL": "9944", "PL": "9945", "PT": "9946", "RO": "9947",
+    "SI": "9949", "SK": "9950", "FI": "0213", "IT": "0211", "CH": "9927", "GB": "9932",
+}  # fmt: skip
+FRENCH_VAT = re.compile(r"^FR[0-9A-Z]{2}(\d{9})$")
+
+
+def _siret(structure) -> str:
     identifier = (structure.identifier or "").strip()
     if structure.identifier_type == "SIRET" and len(identifier) == 14 and identifier.isdigit():
-        return identifier[:9]
+        return identifier
     return ""
+
+
+def siren_of(structure) -> str:
+    """The SIREN of a structure identified by its SIRET, or of a foreign one registered for VAT in
+    France (a French VAT number ends with the SIREN the registration gave it), else empty."""
+    if _siret(structure):
+        return _siret(structure)[:9]
+    registered = FRENCH_VAT.match((structure.numero_tva or "").replace(" ", "").upper())
+    return registered.group(1) if registered else ""
+
+
+def electronic_address(structure) -> tuple[str, str]:
+    """(BT-34/BT-49, its scheme): the SIRET (0009) of a French structure, else its VAT number."""
+    if _siret(structure):
+        return _siret(structure), "0009"
+    vat_number = (structure.numero_tva or "").replace(" ", "").upper()
+    scheme = VAT_EAS.get(vat_number[:2], "")
+    return (vat_number, scheme) if scheme else ("", "")
 
 
 class _Builder:
@@ -231,7 +261,8 @@ class _Builder:
         party = self.sub(parent, tag)
         identifier = (structure.identifier or "").strip()
         siren = siren_of(structure)
-        if siren:
+        endpoint, scheme = electronic_address(structure)
+        if scheme == "0009":
             self.sub(party, "ram:GlobalID", identifier, schemeID="0009")
         self.sub(party, "ram:Name", structure.raison_sociale)
         if identifier:
@@ -254,9 +285,9 @@ class _Builder:
         if structure.ville:
             self.sub(address, "ram:CityName", structure.ville)
         self.sub(address, "ram:CountryID", (structure.pays or "FR").upper())
-        if siren:
+        if endpoint:
             uri = self.sub(party, "ram:URIUniversalCommunication")
-            self.sub(uri, "ram:URIID", identifier, schemeID="0009")
+            self.sub(uri, "ram:URIID", endpoint, schemeID=scheme)
         if vat_number:
             registration = self.sub(party, "ram:SpecifiedTaxRegistration")
             self.sub(registration, "ram:ID", vat_number.replace(" ", ""), schemeID="VA")

@@ -7,7 +7,8 @@ Choices:
 - A PDF without a text layer (a scan) is not an error: Chorus Pro lets the supplier deposit it and
   type the data. The result has `no_text_layer=True`; with `ocr=True` (the deposit worker) and
   Tesseract installed, its pages are read by OCR and recognised like a text layer (`ocr=True` on
-  the result, confidences lowered); without Tesseract it has no fields.
+  the result, confidences lowered); without Tesseract, or when it fails on a page, it has no
+  fields.
 - A Factur-X is read from its XML; its PDF text is not read at all.
 """
 
@@ -45,7 +46,7 @@ def extract(
     if not data:
         raise ExtractionError("empty", "Le fichier est vide.")
     if len(data) > max_size:
-        raise ExtractionError("too_large", f"Le fichier dépasse {max_size >> 20} Mo.")
+        raise ExtractionError("too_large", "Le fichier dépasse %(size)d Mo.", {"size": max_size >> 20})
     kind = _kind(data)
     extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if kind is None:
@@ -53,8 +54,9 @@ def extract(
     if extension in ("pdf", "xml") and extension != kind:
         raise ExtractionError(
             "extension_mismatch",
-            f"Le contenu de ce fichier ne correspond pas à son extension : c'est un {kind.upper()}, "
-            f"pas un {extension.upper()}.",
+            "Le contenu de ce fichier ne correspond pas à son extension : c'est un %(kind)s, "
+            "pas un %(extension)s.",
+            {"kind": kind.upper(), "extension": extension.upper()},
         )
     with warnings.catch_warnings():
         # PDF libraries warn at every oddity of a malformed file; the result says what matters.
@@ -99,7 +101,10 @@ def _from_pdf(data: bytes, *, validate: bool, french_rules: bool, ocr: bool) -> 
         pdf.check_page_contents(data)
         lines, with_text = pdf.read_lines(document)
         if not with_text and ocr and recognition_ocr.available():
-            scanned = recognition_ocr.read_lines(document)
+            try:
+                scanned = recognition_ocr.read_lines(document)
+            except recognition_ocr.Unreadable:
+                scanned = None  # deposited all the same, its data to be typed
     finally:
         document.close()
     result = ExtractionResult(format="facturx" if unreadable else "pdf", text_layer_pages=with_text)

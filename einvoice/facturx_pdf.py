@@ -62,8 +62,9 @@ def embedded_xmls(data: bytes) -> list[tuple[str, bytes]]:
             if too_large:
                 raise ExtractionError(
                     "embedded_xml_too_large",
-                    f"Les données XML de ce Factur-X dépassent {MAX_EMBEDDED_XML_SIZE >> 20} Mo une fois "
+                    "Les données XML de ce Factur-X dépassent %(size)d Mo une fois "
                     "décompressées : le fichier est refusé.",
+                    {"size": MAX_EMBEDDED_XML_SIZE >> 20},
                 )
             if content:
                 found.append((name, content))

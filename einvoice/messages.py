@@ -105,6 +105,8 @@ KNOWN = {
     "BR-O-10": "Hors champ de la TVA (O) : le motif d'exonération doit être donné (BT-120 ou BT-121).",
 }
 
+XSD = "Le fichier ne respecte pas le schéma XSD : %(text)s"
+
 FAMILIES = (
     ("BR-FR-", "Règle française de la réforme 2026"),
     ("BR-CO-", "Règle de calcul EN 16931"),
@@ -117,14 +119,26 @@ FAMILIES = (
 )
 
 
-def french(rule: str, text: str) -> str:
-    """The explanation of a finding: ours for the common rules, also when a Factur-X rule
-    (FX-SCH-A-…) carries the EN 16931 one it checks at the head of its text ("[BR-CO-10]-…")."""
+def explain(rule: str, text: str) -> tuple[str, dict]:
+    """The explanation of a finding as a French sentence with `%(text)s` placeholders and its
+    parameters, so that the portal can show it in the reader's language: ours for the common
+    rules, also when a Factur-X rule (FX-SCH-A-…) carries the EN 16931 one it checks at the head
+    of its text ("[BR-CO-10]-…"); otherwise the rule's family and the validator's own text."""
     key = re.sub(r"^\[|\]$", "", rule.strip())
     quoted = re.match(r"\[([A-Z0-9-]+)\]", text)
     for candidate in (key, quoted.group(1) if quoted else None):
         if candidate in KNOWN:
-            return KNOWN[candidate]
+            return KNOWN[candidate], {}
+    if key == "XSD":
+        return XSD, {"text": text}
     family = next((label for prefix, label in FAMILIES if key.startswith(prefix)), "Règle")
     original = re.sub(r"^\[[^\]]+\]-?\s*", "", text)
-    return f"{family} non respectée : {original}" if original else f"{family} non respectée."
+    if original:
+        return f"{family} non respectée : %(text)s", {"text": original}
+    return f"{family} non respectée.", {}
+
+
+def french(rule: str, text: str) -> str:
+    """The explanation of a finding, in French."""
+    sentence, params = explain(rule, text)
+    return sentence % params if params else sentence

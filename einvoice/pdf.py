@@ -77,8 +77,9 @@ def check_page_contents(data: bytes) -> None:
                 if _page_content_size(reader.pages[index]) > MAX_PAGE_CONTENT_SIZE:
                     raise ExtractionError(
                         "page_too_large",
-                        f"La page {index + 1} de ce PDF dépasse {MAX_PAGE_CONTENT_SIZE >> 20} Mo une fois "
+                        "La page %(page)d de ce PDF dépasse %(size)d Mo une fois "
                         "décompressée : le fichier est anormal et refusé.",
+                        {"page": index + 1, "size": MAX_PAGE_CONTENT_SIZE >> 20},
                     )
         except (PyPdfError, *_PYPDF_ERRORS):
             return
@@ -173,8 +174,9 @@ def read_lines(document: pdfium.PdfDocument) -> tuple[list[Line], int]:
         except pdfium.PdfiumError as error:
             raise ExtractionError(
                 "corrupt_pdf",
-                f"La page {index + 1} de ce PDF est endommagée et ne peut pas être lue : "
+                "La page %(page)d de ce PDF est endommagée et ne peut pas être lue : "
                 "exportez-le de nouveau et déposez-le.",
+                {"page": index + 1},
             ) from error
         if sum(len(segment.text) for segment in segments) >= 20:
             with_text += 1

@@ -6,12 +6,15 @@ from decimal import Decimal
 
 
 class ExtractionError(Exception):
-    """The file cannot be read as an invoice. `code` is stable, `message` is for the user."""
+    """The file cannot be read as an invoice. `code` is stable, `message` is for the user (French);
+    `msgid` and `params` let the portal show it in the reader's language."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, msgid: str, params: dict | None = None):
         self.code = code
-        self.message = message
+        self.msgid = msgid
+        self.params = params or {}
+        self.message = msgid % self.params if params else msgid
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,8 @@ def syntax_of(root) -> str:
         raise ExtractionError("order_x", "Ce fichier est une commande (Order-X), pas une facture.")
     raise ExtractionError(
         "not_an_invoice",
-        f"Ce fichier XML n'est pas une facture UBL ou CII (élément racine « {(local or root.tag)[:60]} »).",
+        "Ce fichier XML n'est pas une facture UBL ou CII (élément racine « %(root)s »).",
+        {"root": str(local or root.tag)[:60]},
     )
 
 
@@ -231,7 +232,8 @@ def _amount(value) -> Decimal | None:
     if "e" in text.lower() or not amount.is_finite() or abs(amount) > MAX_AMOUNT:
         raise ExtractionError(
             "invalid_amount",
-            f"Le montant « {text[:40]} » n'est pas un montant valide : il est refusé.",
+            "Le montant « %(amount)s » n'est pas un montant valide : il est refusé.",
+            {"amount": text[:40]},
         )
     return amount
 
@@ -274,8 +276,9 @@ def read(root, syntax: str) -> tuple[dict, list, list]:
     if count > MAX_LINES:
         raise ExtractionError(
             "too_many_lines",
-            f"Cette facture compte {count} lignes : le portail en accepte {MAX_LINES} au plus. "
+            "Cette facture compte %(count)d lignes : le portail en accepte %(max)d au plus. "
             "Scindez-la en plusieurs factures.",
+            {"count": count, "max": MAX_LINES},
         )
     raw = {name: _text(root, path, namespaces) for name, (_term, path) in table.items()}
     fields = {

@@ -233,7 +233,7 @@ def _xsd(root, ruleset: Ruleset) -> list[Finding]:
     if valid:
         return []
     details = "; ".join(f"ligne {error.line} : {error.message}" for error in errors)[:600]
-    return [Finding("XSD", f"Le fichier ne respecte pas le schéma XSD : {details}", "XSD", details)]
+    return [Finding("XSD", french("XSD", details), "XSD", details)]
 
 
 def _svrl(svrl: str, layer: str) -> tuple[list[Finding], list[Finding]]:

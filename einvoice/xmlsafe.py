@@ -55,7 +55,9 @@ def parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=parser())  # noqa: S320 -- the parser above is the safe one
     except etree.XMLSyntaxError as error:
-        raise ExtractionError("malformed_xml", f"Ce fichier XML est mal formé ({error}).") from error
+        raise ExtractionError(
+            "malformed_xml", "Ce fichier XML est mal formé (%(error)s).", {"error": str(error)}
+        ) from error
     if root is None or root.getroottree().docinfo.internalDTD is not None:
         raise ExtractionError("unsafe_xml", "Ce fichier XML déclare une DTD : elle n'est pas acceptée.")
     return root

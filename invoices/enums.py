@@ -91,10 +91,28 @@ class Cadre(models.TextChoices):
 
 
 class WorksPayableCadre(models.TextChoices):
-    """Works pieces that reach the service financier as payable invoices (domain §9.3): created by
-    the works app, never typed in Factures émises."""
+    """Works pieces that reach the service financier as payable invoices (domain §9.3, §9.4):
+    created by the works app, never typed in Factures émises."""
 
+    A6 = "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", _("A6 — Dépôt par un fournisseur d'un état d'acompte validé")
+    A8 = (
+        "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
+        _("A8 — Dépôt par un fournisseur d'un décompte général et définitif"),
+    )
+    A16 = "A16_ETAT_ACOMPTE_VALIDE_MOE", _("A16 — Dépôt par une MOE d'un état d'acompte validé")
     A19 = "A19_ETAT_ACOMPTE_VALIDE_MOA", _("A19 — Dépôt par une MOA d'un état d'acompte validé")
+    A23 = (
+        "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
+        _("A23 — Dépôt par un fournisseur d'un décompte général et définitif tacite"),
+    )
+    A24 = (
+        "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE",
+        _("A24 — Dépôt par une MOE d'un décompte général et définitif tacite"),
+    )
+    A25 = (
+        "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+        _("A25 — Dépôt par une MOA d'un décompte général et définitif dans le cadre d'une procédure tacite"),
+    )
 
 
 INVOICE_CADRES = [*Cadre.choices, *WorksPayableCadre.choices]
@@ -187,6 +205,28 @@ CURRENCIES = (
     ("CHF", _("Franc suisse")),
     ("XPF", _("Franc CFP")),
 )
+
+
+class UnitCode(models.TextChoices):
+    """A line's unit (BT-130) as its UN/ECE Recommendation 20 code, with the label an invoice
+    writes: the units of the portal's invoices (einvoice.cii.UNIT_CODES reads typed ones)."""
+
+    UNIT = "C62", _("unité")
+    PIECE = "H87", _("pièce")
+    LUMP_SUM = "LS", _("forfait")
+    LOT = "LO", _("lot")
+    HOUR = "HUR", "h"
+    DAY = "DAY", _("jour")
+    WEEK = "WEE", _("semaine")
+    MONTH = "MON", _("mois")
+    YEAR = "ANN", _("an")
+    KILOMETRE = "KMT", "km"
+    METRE = "MTR", "m"
+    SQUARE_METRE = "MTK", "m²"
+    CUBIC_METRE = "MTQ", "m³"
+    KILOGRAM = "KGM", "kg"
+    TONNE = "TNE", "t"
+    LITRE = "LTR", "l"
 
 
 class AttachmentKind(models.TextChoices):

@@ -1,9 +1,9 @@
 """Every history row of an invoice, written by one typed function per event (as Saleor's
 `events.py`): the status history, the users' actions and the complementary events. Rows are
-created one at a time (never in bulk) so that each model's save() sees it."""
+created through the model's save(), or for the status changes of one service call through
+`create_chained`, which chains them exactly as successive saves would."""
 
-from django.utils.translation import gettext as _
-
+from choruspro.translatable import gettext as _
 from invoices import workflow
 from invoices.enums import InvoiceAction
 from invoices.models import InvoiceAttachment, InvoiceEvent, InvoiceStatusChange, InvoiceUserAction
@@ -16,10 +16,12 @@ def created(invoice, *, actor, structure) -> InvoiceStatusChange:
     )
 
 
-def status_changed(
+def status_change(
     invoice, *, transition: str, from_status: str, actor, structure, reason: str = "", payload=None
 ) -> InvoiceStatusChange:
-    return InvoiceStatusChange.objects.create(
+    """The row of a change to `invoice.status`, not saved yet: `status_changes_recorded` chains
+    and inserts those of one service call together."""
+    return InvoiceStatusChange(
         invoice=invoice,
         from_status=from_status,
         to_status=invoice.status,
@@ -29,6 +31,10 @@ def status_changed(
         reason=reason,
         payload=payload or {},
     )
+
+
+def status_changes_recorded(changes: list[InvoiceStatusChange]) -> list[InvoiceStatusChange]:
+    return InvoiceStatusChange.create_chained(changes)
 
 
 def action_recorded(invoice, action: InvoiceAction, actor) -> InvoiceUserAction:

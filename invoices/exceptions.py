@@ -1,3 +1,6 @@
+from choruspro import translatable
+
+
 class InvoiceError(Exception):
     """A business rule refused the operation; the message is shown as is."""
 
@@ -18,7 +21,7 @@ class SubmissionRefused(InvoiceError):
     """Sending found problems; `errors` maps a form field (or None) to French messages."""
 
     def __init__(self, errors: dict[str | None, list[str]]):
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+        super().__init__(translatable.join("; ", [m for messages in errors.values() for m in messages]))
         self.errors = errors
 
 

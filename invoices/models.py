@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choruspro.history import AppendOnlyModel
+from choruspro.translatable import TranslatableCharField, TranslatableTextField
 from invoices import workflow
 from invoices.enums import (
     INVOICE_CADRES,
@@ -32,7 +33,7 @@ class Invoice(models.Model):
     )
     status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
     cadre = models.CharField(
-        _("cadre de facturation"), max_length=40, choices=INVOICE_CADRES, default=Cadre.A1
+        _("cadre de facturation"), max_length=60, choices=INVOICE_CADRES, default=Cadre.A1
     )
     validator = models.ForeignKey(
         Structure,
@@ -195,6 +196,14 @@ class Invoice(models.Model):
                 name="invoice_service_deposited",
             ),
             models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_ttc"),
+            # API rechercher/recipiendaire by numeroFacture: an exact number among the recipient's
+            # visible invoices (the supplier side has its unique constraint; the screens' prefix
+            # search its expression index, migration 0002, which an equality cannot use).
+            models.Index(
+                fields=["recipient", "number"],
+                condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),
+                name="invoice_recipient_number_eq",
+            ),
             models.Index(
                 fields=["recipient", "total_ttc", "id"],
                 condition=models.Q(status__in=sorted(workflow.VISIBLE_TO_RECIPIENT)),
@@ -310,7 +319,7 @@ class InvoiceStatusChange(AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.RESTRICT, related_name="+"
     )
     structure = models.ForeignKey(Structure, null=True, on_delete=models.RESTRICT, related_name="+")
-    reason = models.TextField(_("motif"), blank=True)
+    reason = TranslatableTextField(_("motif"), blank=True)
     payload = models.JSONField(_("détails"), default=dict, blank=True)
     created_at = models.DateTimeField(_("date de passage"), default=timezone.now)
 
@@ -364,8 +373,9 @@ class InvoiceEvent(AppendOnlyModel):
     """Historique des événements complémentaires (e.g. downloads, routing details)."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
-    label = models.CharField(_("libellé"), max_length=255)
-    who = models.CharField(_("qui"), max_length=255, blank=True)
+    # Room for a stored message's JSON (msgid and parameters) around a long structure name.
+    label = TranslatableCharField(_("libellé"), max_length=1000)
+    who = TranslatableCharField(_("qui"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
 
     chain_key = "invoice"

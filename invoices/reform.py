@@ -8,6 +8,13 @@ Chorus Pro's *Rejetée* (the recipient's decision) is the reform's *Refusée* (2
 (wrong routing data, the supplier corrects and sends again) is stated as *En litige* (207), the
 reform status whose reasons are the routing errors. The payment chain's internal steps
 (mandatée, mise à disposition du comptable, comptabilisée) have no reform status.
+
+The two other mandatory statuses are not Chorus statuses. *Encaissée* (212) is the seller's word
+that it received the payment: the portal states it when the supplier deposits an invoice under a
+cadre « déjà payée » (A2), the payment being made before the invoice, so that its deposit carries
+both 200 and 212. *Rejetée* (213) is the platform's refusal of a deposited file at its functional
+checks (the EN 16931 rules): stated for the deposited file, which never became an invoice
+(deposits.cdar).
 """
 
 from dataclasses import dataclass
@@ -15,6 +22,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from einvoice.cdar import BUYER, PLATFORM, PROCESSING, SELLER, TRANSMISSION
+from invoices.enums import Cadre
 from invoices.enums import InvoiceStatus as S
 from invoices.enums import ReturnReason as R
 
@@ -39,6 +47,14 @@ STATUSES = {
     S.REJECTED: ReformStatus("210", "Refusée", PROCESSING, BUYER),
     S.PAID: ReformStatus("211", "Paiement transmis", PROCESSING, BUYER),
 }
+
+COLLECTED = ReformStatus("212", "Encaissée", PROCESSING, SELLER)
+PLATFORM_REJECTED = ReformStatus("213", "Rejetée", TRANSMISSION, PLATFORM)
+# Why the platform refuses a deposited file breaking the EN 16931 rules, in the reason codes
+# BR-FR-CDV-CL-09 allows for 213.
+SEMANTIC_REJECTION = "REJ_SEMAN"
+# The Chorus cadres whose invoice is already paid when deposited (its deposit states 212 too).
+ALREADY_PAID_CADRES = frozenset({Cadre.A2})
 
 # Chorus Pro codes the CDAR list spells otherwise: a wrong service code is a wrong routing code
 # (the service code routes a B2G invoice), a wrong engagement a wrong order reference.
@@ -66,6 +82,16 @@ REASON_NOT_ALLOWED = _("Ce motif ne s'applique pas au statut choisi.")
 
 def reform_status(status: str) -> ReformStatus | None:
     return STATUSES.get(status)
+
+
+def reform_statuses(status: str, cadre: str) -> tuple[ReformStatus, ...]:
+    """The reform statuses a change to `status` of an invoice under `cadre` states, in order."""
+    found = STATUSES.get(status)
+    if found is None:
+        return ()
+    if status == S.DEPOSITED and cadre in ALREADY_PAID_CADRES:
+        return (found, COLLECTED)
+    return (found,)
 
 
 def reasons_for(status: str) -> tuple:

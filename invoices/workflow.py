@@ -48,7 +48,11 @@ TRANSITIONS = (
     # System routing
     Transition("route", frozenset({S.DEPOSITED}), S.ROUTING, Side.SYSTEM),
     Transition("make_available", frozenset({S.ROUTING}), S.MADE_AVAILABLE, Side.SYSTEM),
-    # Recipient (Traiter): returns need a motif; the mandate step carries its number.
+    # Recipient (Traiter): returns need a motif; the mandate step carries its number. Taking the
+    # invoice in charge is optional (status 204 of the reform): it tells the supplier it is read.
+    Transition(
+        "take_in_charge", frozenset({S.MADE_AVAILABLE, S.COMPLETED}), S.TAKEN_IN_CHARGE, Side.RECIPIENT
+    ),
     Transition("to_recycle", _OPEN_FOR_RECIPIENT, S.TO_RECYCLE, Side.RECIPIENT, needs_reason=True),
     Transition(
         "suspend", _OPEN_FOR_RECIPIENT | {S.SERVICE_DONE}, S.SUSPENDED, Side.RECIPIENT, needs_reason=True

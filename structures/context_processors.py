@@ -12,6 +12,7 @@ SPACE_URL_NAMES = {
     Space.SOLLICITATIONS_EMISES: "solicitations:sent_home",
     Space.SOLLICITATIONS_RECUES: "solicitations:received_home",
     Space.ACTIVITES_GESTIONNAIRE: "structures:manager_home",
+    Space.RACCORDEMENT: "api:home",
     Space.MON_COMPTE: "accounts:my_account",
 }
 

@@ -69,6 +69,8 @@ class Space(models.TextChoices):
     SOLLICITATIONS_EMISES = "SOLLICITATIONS_EMISES", _("Sollicitations émises")
     SOLLICITATIONS_RECUES = "SOLLICITATIONS_RECUES", _("Sollicitations reçues")
     ACTIVITES_GESTIONNAIRE = "ACTIVITES_GESTIONNAIRE", _("Activités du gestionnaire")
+    # The structure's software and EDI connections (issue 14 §1); its managers' only.
+    RACCORDEMENT = "RACCORDEMENT_EDI_API", _("Raccordement EDI et API")
 
 
 # Opened on every new structure (issue 2 §3; domain §5.2), public ones also get FACTURES_RECUES
@@ -83,7 +85,7 @@ DEFAULT_PUBLIC_SPACES = (*DEFAULT_SPACES, Space.FACTURES_RECUES, Space.SOLLICITA
 # Spaces a user subscribes to without a manager's approval (domain §5.2).
 SELF_SERVICE_SPACES = frozenset({Space.FACTURES_EMISES, Space.MON_COMPTE, Space.SOLLICITATIONS_EMISES})
 # Spaces that come with the role rather than a subscription.
-MANAGER_SPACES = frozenset({Space.ACTIVITES_GESTIONNAIRE})
+MANAGER_SPACES = frozenset({Space.ACTIVITES_GESTIONNAIRE, Space.RACCORDEMENT})
 # Spaces a subscription cannot end: Mon compte is every user's, the manager's comes with the role.
 PERMANENT_SPACES = frozenset({Space.MON_COMPTE, *MANAGER_SPACES})
 

@@ -176,6 +176,11 @@ def supplier(make_structure):
         actor=gp, structure_id=structure.pk, data={"numero_tva": french_vat_number(structure.identifier[:9])}
     )
     structure.refresh_from_db()
+    return with_signed_mandate(structure, gp)
+
+
+def with_signed_mandate(structure, gp):
+    """`structure` with an active billing mandate signed by its manager `gp` (`structure.gp`)."""
     mandate = services.subscribe_mandate(
         actor=gp,
         structure_id=structure.pk,

@@ -29,11 +29,13 @@ LAYERS = (
 CHORUSPRO_CORE = {
     "choruspro.admin",
     "choruspro.forms",
+    "choruspro.formatting",
     "choruspro.history",
     "choruspro.middleware",
     "choruspro.outbox",
     "choruspro.spreadsheet",
     "choruspro.text",
+    "choruspro.translatable",
 }
 # Free to import anything: they test or measure the whole portal, or start it (gunicorn.conf.py).
 UNLAYERED = {"tests", "benchmarks", "manage", "gunicorn.conf"}

@@ -22,6 +22,7 @@ from invoices.models import Invoice, InvoiceEvent, InvoiceStatusChange, InvoiceU
 from solicitations.models import SolicitationExchange
 from structures.enums import AuditAction
 from structures.models import AuditLog
+from tests.api.conftest import open_raccordement
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import upload
 from tests.solicitations.conftest import ask_about
@@ -59,6 +60,7 @@ def histories(make_invoice, supplier, structured_invoice, make_structure, django
         )
         ask_about(invoice, supplier)
         deposit_projet(make_gym(lambda **kwargs: new_party(make_structure, **kwargs)))
+    open_raccordement(supplier)
     api_services.declare_connection(
         actor=supplier.gp,
         structure=supplier,
@@ -388,3 +390,60 @@ def test_concurrent_writers_of_one_chain_chain_one_after_the_other(
     assert [label_of(row) for row in rows] == list(LABELS)
     assert rows[1].previous_hash == rows[0].row_hash
     assert history.verify(type(rows[0])).breaks == []
+
+
+def test_rows_chained_together_match_rows_saved_one_by_one(make_invoice):
+    """create_chained (one service call's status changes) links each row to the one before it,
+    after the chain's existing rows, as successive saves do; it takes one chain only."""
+    invoice, other = make_invoice(), make_invoice()
+    existing = list(invoice.status_changes.order_by("pk"))
+    rows = [
+        InvoiceStatusChange(invoice=invoice, from_status="A", to_status="B", transition="t1"),
+        InvoiceStatusChange(invoice=invoice, from_status="B", to_status="C", transition="t2"),
+    ]
+    created = InvoiceStatusChange.create_chained(rows)
+    assert all(row.pk for row in created) and created[0].pk < created[1].pk
+    assert created[0].previous_hash == existing[-1].row_hash
+    assert created[1].previous_hash == created[0].row_hash
+    assert history.verify(InvoiceStatusChange).breaks == []
+    with pytest.raises(ValueError):
+        InvoiceStatusChange.create_chained(
+            [
+                InvoiceStatusChange(invoice=invoice, to_status="B"),
+                InvoiceStatusChange(invoice=other, to_status="B"),
+            ]
+        )
+    with pytest.raises(ValueError):
+        InvoiceStatusChange.create_chained(created)
+
+
+def test_a_lot_invoice_s_automatic_statuses_each_have_their_chained_row(
+    supplier, recipient, structured_invoice, django_capture_on_commit_callbacks
+):
+    """Sent and routed in one update of the invoice, each status still has its own history row,
+    in order, chained, with who made it."""
+    from tests.deposits.conftest import deposit, zip_of
+
+    lot = zip_of({f"FX-{n}.xml": structured_invoice(f"FX-{n}", as_xml=True) for n in range(2)})
+    made = deposit(
+        supplier,
+        "lot.zip",
+        lot,
+        kind=DepositKind.LOT,
+        fmt=DepositFormat.STRUCTURED,
+        callbacks=django_capture_on_commit_callbacks,
+    )
+    assert made.status == "IN_INTEGRE"
+    for item in made.items.all():
+        changes = list(item.invoice.status_changes.order_by("pk"))
+        assert [(c.from_status, c.to_status, c.transition) for c in changes] == [
+            ("", "BROUILLON", "create"),
+            ("BROUILLON", "DEPOSEE", "submit"),
+            ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "route"),
+            ("EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "make_available"),
+        ]
+        assert [c.actor_id for c in changes] == [supplier.gp.pk, supplier.gp.pk, None, None]
+        assert changes[-1].payload == {"to": recipient.raison_sociale}
+        assert item.invoice.deposited_at and item.invoice.made_available_at
+        assert changes[-1].notifications.exists()
+    assert history.verify(InvoiceStatusChange).breaks == []

@@ -7,6 +7,8 @@ only query a connected page makes before its own content.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import StructureFactory
 
@@ -78,3 +80,41 @@ def test_annuaire_search(client, supplier, django_assert_num_queries):
     for ville in ("Voiron", "Voiron", "Grenoble"):
         StructureFactory(public=True, raison_sociale=f"Commune de {ville}", ville=ville)
     _count(client, django_assert_num_queries, supplier.gp, "/annuaire/?q=commune", 3)
+
+
+def _lot_statements(supplier, structured_invoice, callbacks, first: int, count: int) -> int:
+    """The statements of a lot of `count` valid CII invoices, from the deposit to IN_INTEGRE, its
+    worker tasks (run on commit, as the worker runs them) and their notifications included."""
+    from deposits.enums import DepositFormat, DepositKind
+    from tests.deposits.conftest import deposit, zip_of
+
+    lot = zip_of(
+        {f"Q-{n}.xml": structured_invoice(f"Q-{n}", as_xml=True) for n in range(first, first + count)}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        made = deposit(
+            supplier, "lot.zip", lot, kind=DepositKind.LOT, fmt=DepositFormat.STRUCTURED, callbacks=callbacks
+        )
+    assert made.status == "IN_INTEGRE" and made.items.filter(invoice__isnull=False).count() == count
+    return len(queries)
+
+
+# Per integrated invoice, as counted here (each atomic block is a savepoint inside the test's
+# transaction): the file's row locked and read, the draft with its lines, VAT lines and original,
+# the rights read once, every check of Valider et envoyer, its automatic statuses written in one
+# update of the invoice with their chained history rows inserted together, the file closed, the
+# pending question, and the notification task of its mise à disposition (was 61 on this count,
+# with 5 updates of the invoice, 2 reads of the rights, one history statement pair per status and
+# a lock and two reads of the deposit after each file).
+PER_INVOICE = 44
+
+
+def test_a_lot_costs_a_fixed_number_of_statements_per_invoice(
+    supplier, recipient, structured_invoice, django_capture_on_commit_callbacks
+):
+    two = _lot_statements(supplier, structured_invoice, django_capture_on_commit_callbacks, 0, 2)
+    five = _lot_statements(supplier, structured_invoice, django_capture_on_commit_callbacks, 2, 5)
+    per_invoice = (five - two) / 3
+    assert per_invoice <= PER_INVOICE, (two, five)
+    # Nor does what is done once per lot.
+    assert two - 2 * per_invoice <= 34, (two, five)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from choruspro.forms import PortalForm
 from structures.enums import StructureStatus
 from structures.models import Structure
-from works.enums import RefusalMotif, VatRate
+from works import workflow
+from works.enums import DossierKind, DossierStatus, RefusalMotif, VatRate
 
 IDENTIFIER_HELP = _("Numéro SIRET de la structure, inscrite sur le portail.")
 
@@ -47,7 +48,10 @@ class ContractForm(PortalForm):
         label=_("Sous-traitants admis au paiement direct"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Un SIRET par ligne."),
+        help_text=_(
+            "Un SIRET par ligne ; pour le sous-traitant d'un cotraitant, ajoutez le SIRET de ce "
+            "cotraitant, qui valide ses pièces d'abord."
+        ),
     )
 
     def _resolve(self, field):
@@ -59,28 +63,34 @@ class ContractForm(PortalForm):
             self.add_error(field, _("Aucune structure active du portail n'a cet identifiant."))
         return structure
 
+    def _line_structure(self, field, identifier):
+        structure = _structure(identifier)
+        if structure is None:
+            self.add_error(
+                field, _("Aucune structure active du portail n'a l'identifiant %(id)s.") % {"id": identifier}
+            )
+        return structure
+
     def _resolve_lines(self, field):
+        """Each line: a SIRET and what follows it (« mandataire », or a cotraitant's SIRET)."""
         found = []
         for line in self.cleaned_data.get(field, "").splitlines():
             words = line.split()
-            if not words:
-                continue
-            structure = _structure(words[0])
-            if structure is None:
-                self.add_error(
-                    field,
-                    _("Aucune structure active du portail n'a l'identifiant %(id)s.") % {"id": words[0]},
-                )
-                continue
-            found.append((structure, len(words) > 1 and words[1].lower() == "mandataire"))
+            if words and (structure := self._line_structure(field, words[0])) is not None:
+                found.append((structure, words[1] if len(words) > 1 else ""))
         return found
 
     def clean(self):
         data = super().clean()
         for field in ("titulaire", "moe", "moa", "financial_structure"):
             data[field] = self._resolve(field)
-        data["cotraitants"] = self._resolve_lines("cotraitants")
-        data["sous_traitants"] = [s for s, _mandataire in self._resolve_lines("sous_traitants")]
+        data["cotraitants"] = [
+            (s, rest.lower() == "mandataire") for s, rest in self._resolve_lines("cotraitants")
+        ]
+        data["sous_traitants"] = [
+            (s, self._line_structure("sous_traitants", rest) if rest else None)
+            for s, rest in self._resolve_lines("sous_traitants")
+        ]
         code = data.get("financial_service_code", "").strip()
         data["financial_service"] = None
         if code and data.get("financial_structure"):
@@ -117,3 +127,25 @@ class RefusalForm(PortalForm):
         label=_("Commentaire"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class DecisionForm(PortalForm):
+    """A validator's « Valider »: only the status the user saw."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SearchForm(PortalForm):
+    text = forms.CharField(label=_("Marché (numéro ou objet)"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *DossierStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Nature du dossier"), required=False, choices=[("", _("Toutes")), *DossierKind.choices]
+    )
+    role = forms.ChoiceField(
+        label=_("Votre rôle"),
+        required=False,
+        choices=[("", _("Tous")), *((role, workflow.ROLE_LABELS[role]) for role in workflow.ROLE_LABELS)],
+    )
+    overdue = forms.BooleanField(label=_("Délai dépassé uniquement"), required=False)

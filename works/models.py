@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from choruspro.history import AppendOnlyModel
 from invoices.models import Invoice
 from structures.models import Structure, StructureService
-from works.enums import DossierStatus, PartyRole, RefusalMotif, WorksCadre
+from works.enums import DossierKind, DossierStatus, PartyRole, RefusalMotif, WorksCadre
 
 
 class Contract(models.Model):
@@ -47,6 +47,15 @@ class ContractParty(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=PartyRole.choices)
     is_mandataire = models.BooleanField(_("mandataire du groupement"), default=False)
+    # A sous-traitant of a cotraitant: that cotraitant validates its pieces first (domain §9.6).
+    contractor = models.ForeignKey(
+        Structure,
+        verbose_name=_("cotraitant donneur d'ordre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("partie au marché")
@@ -60,16 +69,48 @@ class ContractParty(models.Model):
     def __str__(self):
         return f"{self.get_role_display()} : {self.structure}"
 
+    @property
+    def is_financial_service(self) -> bool:
+        return self.role == PartyRole.SERVICE_FINANCIER
+
 
 class Dossier(models.Model):
     """A dossier de facturation: one payment request, its pieces in order (domain §9.1)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="dossiers")
     number = models.PositiveIntegerField(_("numéro du dossier"))
+    kind = models.CharField(
+        _("nature du dossier"), max_length=10, choices=DossierKind.choices, default=DossierKind.MONTHLY
+    )
     status = models.CharField(_("statut"), max_length=50, choices=DossierStatus.choices)
     status_changed_at = models.DateTimeField(_("date du statut"), default=timezone.now)
-    # Set while the MOE has its seven days (domain §9.3).
-    moe_deadline = models.DateTimeField(_("date limite de la MOE"), null=True, blank=True)
+    # The structure that deposited the first piece, paid by the payable piece (a sous-traitant is
+    # paid directly).
+    supplier = models.ForeignKey(
+        Structure, verbose_name=_("fournisseur"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The sub-/co-contractor's validators: the one deciding now, and the mandataire after a
+    # cotraitant (domain §9.6).
+    validator = models.ForeignKey(
+        Structure,
+        verbose_name=_("valideur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second_validator = models.ForeignKey(
+        Structure,
+        verbose_name=_("second valideur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The deadline running in the current status (workflow.DEADLINES), and what the sweep did.
+    deadline = models.DateTimeField(_("date limite"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("relance envoyée le"), null=True, blank=True)
+    deadline_recorded_at = models.DateTimeField(_("dépassement constaté le"), null=True, blank=True)
     invoice = models.OneToOneField(
         Invoice,
         verbose_name=_("facture du service financier"),
@@ -91,14 +132,14 @@ class Dossier(models.Model):
 
     @property
     def days_left(self) -> int | None:
-        """Whole days before the MOE's deadline (negative once passed), None without one."""
-        if self.moe_deadline is None:
+        """Whole days before the deadline (negative once passed), None without one."""
+        if self.deadline is None:
             return None
-        return (timezone.localdate(self.moe_deadline) - timezone.localdate()).days
+        return (timezone.localdate(self.deadline) - timezone.localdate()).days
 
     @property
     def is_overdue(self) -> bool:
-        return self.moe_deadline is not None and timezone.now() > self.moe_deadline
+        return self.deadline is not None and timezone.now() > self.deadline
 
 
 def piece_path(instance, filename):
@@ -113,7 +154,7 @@ class Piece(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_piece"
     )
-    cadre = models.CharField(_("cadre de facturation"), max_length=50, choices=WorksCadre.choices)
+    cadre = models.CharField(_("cadre de facturation"), max_length=60, choices=WorksCadre.choices)
     number = models.CharField(_("numéro de la pièce"), max_length=20)
     amount_ht = models.DecimalField(_("montant HT"), max_digits=14, decimal_places=2)
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2)
@@ -179,6 +220,20 @@ class DossierEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def is_reminder(self) -> bool:
+        from works.workflow import REMINDER
+
+        return self.transition == REMINDER
+
+    @property
+    def label(self) -> str:
+        """What happened: the new status, or the sweep's notice (reminder, deadline passed)."""
+        from works.workflow import NOTICE_LABELS
+
+        notice = NOTICE_LABELS.get(self.transition)
+        return f"{notice} ({self.get_to_status_display()})" if notice else self.get_to_status_display()
 
 
 class WorksNotification(models.Model):

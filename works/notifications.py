@@ -12,6 +12,7 @@ from django.utils import translation
 from choruspro.text import email_subject
 from structures import permissions
 from structures.enums import Space
+from works import selectors
 from works.enums import PartyRole
 from works.models import DossierEvent, WorksNotification
 
@@ -20,9 +21,15 @@ def notify_event(event_id: int) -> None:
     event = DossierEvent.objects.select_related("dossier__contract").get(pk=event_id)
     dossier = event.dossier
     url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("works:dossier", args=[dossier.pk])
-    # The service financier receives the payable invoice in Factures reçues, notified there.
-    parties = dossier.contract.parties.exclude(role=PartyRole.SERVICE_FINANCIER).select_related("structure")
-    structures = {p.structure for p in parties if p.structure_id != event.structure_id}
+    if event.is_reminder:
+        # Before a deadline: only whoever must act.
+        structures = selectors.acting_structures(dossier)
+    else:
+        # The service financier receives the payable invoice in Factures reçues, notified there.
+        parties = dossier.contract.parties.exclude(role=PartyRole.SERVICE_FINANCIER).select_related(
+            "structure"
+        )
+        structures = {p.structure for p in parties if p.structure_id != event.structure_id}
     for structure in structures:
         for membership in permissions.members_with_space(structure, Space.FACTURES_TRAVAUX):
             user = membership.user

@@ -19,11 +19,30 @@ def can_write(user, structure, membership=None) -> bool:
     return mode == SubscriptionMode.MODIFICATION
 
 
+def _timely(dossier, transition) -> bool:
+    if transition.timing == workflow.BEFORE:
+        return not dossier.is_overdue
+    if transition.timing == workflow.AFTER:
+        return dossier.is_overdue
+    return True
+
+
 def dossier_abilities(dossier, roles, *, write: bool) -> dict:
-    """The actions the dossier page offers to the acting structure; the page names no status."""
-    transitions = workflow.allowed(dossier.status, roles) if write else []
+    """The actions the dossier page offers to the acting structure now; the page names no status."""
+    transitions = (
+        [t for t in workflow.allowed(dossier.status, roles, dossier.kind) if _timely(dossier, t)]
+        if write
+        else []
+    )
     return {
         "deposits": [t for t in transitions if t.cadre],
         "refusals": [t for t in transitions if t.needs_motif],
+        "decisions": [t for t in transitions if not t.cadre and not t.needs_motif],
         "any": bool(transitions),
     }
+
+
+def contract_abilities(contract, roles, *, write: bool) -> dict:
+    """The dépôts initiaux the contract page offers, and how it shows the parties."""
+    has_moe = any(p.role == PartyRole.MOE for p in contract.parties.all())
+    return {"initial_deposits": workflow.initial(roles, has_moe=has_moe) if write else []}

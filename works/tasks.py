@@ -11,7 +11,7 @@ def notify_event_task(event_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def record_moe_deadlines_task() -> int:
-    from works.services import record_moe_deadlines
+def sweep_deadlines_task() -> dict:
+    from works.services import sweep_deadlines
 
-    return record_moe_deadlines()
+    return sweep_deadlines()

@@ -1,10 +1,13 @@
 """Factures de travaux: thin views over the works services, scoped to the current structure."""
 
+import csv
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,10 +17,9 @@ from structures.permissions import space_required
 from works import permissions, selectors, services, workflow
 from works.enums import PartyRole
 from works.exceptions import WorksError
-from works.forms import ContractForm, PieceForm, RefusalForm
+from works.forms import ContractForm, DecisionForm, PieceForm, RefusalForm, SearchForm
 
 travaux_required = space_required(Space.FACTURES_TRAVAUX)
-ROLE_LISTS = (PartyRole.TITULAIRE, PartyRole.MOE, PartyRole.MOA)
 
 
 def _can_write(request) -> bool:
@@ -27,6 +29,7 @@ def _can_write(request) -> bool:
 def _render(request, template, context, status=200):
     menu = [
         ("works:home", _("À traiter")),
+        ("works:search", _("Rechercher")),
         ("works:contracts", _("Marchés")),
     ]
     if _can_write(request):
@@ -44,8 +47,8 @@ def _render(request, template, context, status=200):
 def home(request):
     structure = request.current_structure
     lists = [
-        {"role": PartyRole(role), "dossiers": list(selectors.to_handle(structure, role)[:50])}
-        for role in ROLE_LISTS
+        {"role": workflow.ROLE_LABELS[role], "dossiers": list(selectors.to_handle(structure, role)[:50])}
+        for role in workflow.HANDLING_ROLES
     ]
     return _render(
         request,
@@ -93,13 +96,14 @@ def _contract(request, contract_id):
 
 @travaux_required
 def contract(request, contract_id):
-    contract = _contract(request, contract_id)
-    return _contract_page(request, contract, PieceForm())
+    return _contract_page(request, _contract(request, contract_id))
 
 
-def _contract_page(request, contract, form, status=200):
+def _contract_page(request, contract, forms=None, status=200):
     roles = selectors.roles_in(contract, request.current_structure)
-    can_deposit = _can_write(request) and PartyRole.TITULAIRE in roles
+    abilities = permissions.contract_abilities(contract, roles, write=_can_write(request))
+    forms = forms or {}
+    offered = {t.name for t in abilities["initial_deposits"]}
     return _render(
         request,
         "works/contract.html",
@@ -107,9 +111,15 @@ def _contract_page(request, contract, form, status=200):
             "contract": contract,
             "roles": [PartyRole(role).label for role in sorted(roles)],
             "dossiers": contract.dossiers.order_by("-number"),
-            "form": form if can_deposit else None,
+            "deposit_forms": [(t, forms.get(t.name) or PieceForm()) for t in abilities["initial_deposits"]],
+            "open_action": next(iter(forms), None),
             # A refused deposit the page does not offer (another role's): its message on top.
-            "stray_errors": [] if can_deposit else form.non_field_errors(),
+            "stray_errors": [
+                error
+                for name, form in forms.items()
+                if name not in offered
+                for error in form.non_field_errors()
+            ],
         },
         status=status,
     )
@@ -117,15 +127,19 @@ def _contract_page(request, contract, form, status=200):
 
 @travaux_required
 @require_POST
-def deposit_projet(request, contract_id):
+def deposit_initial(request, contract_id, action):
     contract = _contract(request, contract_id)
+    transition = workflow.BY_NAME.get(action)
+    if transition is None or transition not in workflow.INITIAL:
+        raise Http404
     form = PieceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            dossier = services.deposit_projet(
+            dossier = services.deposit_initial(
                 actor=request.user,
                 structure=request.current_structure,
                 contract_id=contract.pk,
+                action=action,
                 data=form.cleaned_data,
                 upload=form.cleaned_data["file"],
                 membership=request.current_membership,
@@ -134,10 +148,12 @@ def deposit_projet(request, contract_id):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("Le projet de décompte mensuel est mis à disposition de la maîtrise d'œuvre.")
+                request,
+                _("Pièce déposée : %(label)s. Statut du dossier : %(status)s.")
+                % {"label": transition.label, "status": dossier.get_status_display()},
             )
             return redirect("works:dossier", dossier.pk)
-    return _contract_page(request, contract, form, status=400)
+    return _contract_page(request, contract, {action: form}, status=400)
 
 
 def _dossier(request, dossier_id):
@@ -161,9 +177,10 @@ def _amounts(pieces) -> list[dict]:
 @travaux_required
 def dossier(request, dossier_id, forms=None, status=200):
     dossier = _dossier(request, dossier_id)
-    roles = selectors.roles_in(dossier.contract, request.current_structure)
+    roles = selectors.roles_on(dossier, request.current_structure)
     abilities = permissions.dossier_abilities(dossier, roles, write=_can_write(request))
     pieces = list(selectors.pieces_of(dossier))
+    rule = workflow.deadline_rule(dossier.kind, dossier.status)
     forms = forms or {}
     initial = {"previous_piece": pieces[-1].pk if pieces else None, "expected_status": dossier.status}
     deposit_forms = [
@@ -175,9 +192,18 @@ def dossier(request, dossier_id, forms=None, status=200):
         for t in abilities["deposits"]
     ]
     refusal_forms = [
-        (t, forms.get(t.name) or RefusalForm(initial={"expected_status": dossier.status}))
+        (
+            t,
+            forms.get(t.name) or RefusalForm(initial={"expected_status": dossier.status}),
+            workflow.AMOUNT_IS_NO_MOTIF if t.role == PartyRole.MOE else None,
+        )
         for t in abilities["refusals"]
     ]
+    decision_forms = [
+        (t, forms.get(t.name) or DecisionForm(initial={"expected_status": dossier.status}))
+        for t in abilities["decisions"]
+    ]
+    offered = {t.name for t in abilities["deposits"] + abilities["refusals"] + abilities["decisions"]}
     return _render(
         request,
         "works/dossier.html",
@@ -188,15 +214,17 @@ def dossier(request, dossier_id, forms=None, status=200):
             "events": selectors.events_of(dossier),
             "deposit_forms": deposit_forms,
             "refusal_forms": refusal_forms,
+            "decision_forms": decision_forms,
             "open_action": next(iter(forms), None),
-            # A refused action the page does not offer (another role's): its message on top.
+            # A refused action the page does not offer (another role's, too late): its message on top.
             "stray_errors": [
                 error
                 for name, form in forms.items()
-                if name not in {t.name for t in abilities["deposits"] + abilities["refusals"]}
+                if name not in offered
                 for error in form.non_field_errors()
             ],
-            "amount_is_no_motif": workflow.AMOUNT_IS_NO_MOTIF,
+            "acting_role": workflow.ROLE_LABELS[rule[1]] if rule else None,
+            "validating": bool(rule) and rule[1] == workflow.VALIDATOR,
         },
         status=status,
     )
@@ -216,7 +244,12 @@ def act(request, dossier_id, action):
         "action": action,
         "membership": request.current_membership,
     }
-    if transition.cadre:
+    if not transition.cadre and not transition.needs_motif:
+        form = DecisionForm(request.POST)
+        call = lambda: services.validate_piece(  # noqa: E731
+            **common, expected_status=form.cleaned_data["expected_status"] or None
+        )
+    elif transition.cadre:
         form = PieceForm(request.POST, request.FILES)
         call = lambda: services.deposit_next_piece(  # noqa: E731
             **common,
@@ -250,3 +283,55 @@ def download(request, piece_id):
     if piece is None:
         raise Http404
     return FileResponse(piece.file.open("rb"), as_attachment=True, filename=piece.name)
+
+
+CSV_COLUMNS = (
+    _("Marché"),
+    _("Objet du marché"),
+    _("Dossier"),
+    _("Nature du dossier"),
+    _("Statut"),
+    _("Date du statut"),
+    _("Date limite"),
+    _("Jours restants"),
+)
+
+
+@travaux_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    found = selectors.search(request.current_structure, **(form.cleaned_data if form.is_valid() else {}))
+    if request.GET.get("format") == "csv":
+        return _csv(found)
+    page = Paginator(found, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return _render(
+        request,
+        "works/search.html",
+        {"form": form, "page_obj": page, "csv_query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _csv(dossiers):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dossiers-de-facturation.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(column) for column in CSV_COLUMNS])
+    for dossier in dossiers.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                dossier.contract.number,
+                dossier.contract.title,
+                dossier.number,
+                dossier.get_kind_display(),
+                dossier.get_status_display(),
+                timezone.localtime(dossier.status_changed_at).strftime("%d/%m/%Y %H:%M"),
+                timezone.localtime(dossier.deadline).strftime("%d/%m/%Y %H:%M") if dossier.deadline else "",
+                "" if dossier.days_left is None else dossier.days_left,
+            ]
+        )
+    return response

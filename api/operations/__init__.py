@@ -62,6 +62,41 @@ OPERATIONS = {
     "transverses/v1/recuperer/typeidentifiant/structure": Operation(
         transverses.types_identifiant, lists=("listeTypeIdentifiant",)
     ),
+    "transverses/v1/ajouter/fichier": Operation(
+        transverses.ajouter_fichier,
+        requires=(("pieceJointeFichier", "string"), ("pieceJointeNom", "string")),
+        returns=("pieceJointeId",),
+    ),
+    "transverses/v1/rechercher/pj/moncompte": Operation(
+        transverses.pieces_mon_compte, lists=("listePiecesJointes",)
+    ),
+    "transverses/v1/rechercher/pj/structure": Operation(
+        transverses.pieces_structure, lists=("listePiecesJointes",)
+    ),
+    "transverses/v1/telecharger/pieceJointe": Operation(
+        factures.telecharger_piece_jointe, returns=("pieceJointe",)
+    ),
+    "transverses/v1/rechercher/categorieSollicitation": Operation(
+        transverses.categories_sollicitation, lists=("listeCategories",)
+    ),
+    "transverses/v1/rechercher/sousCategorieSollicitation": Operation(
+        transverses.sous_categories_sollicitation, lists=("listeSousCategories",)
+    ),
+    "transverses/v1/recuperer/pays": Operation(transverses.pays, lists=("listePays",)),
+    "transverses/v1/recuperer/modedepot": Operation(transverses.modes_depot, lists=("listeModeDepot",)),
+    "transverses/v1/recuperer/typedp": Operation(
+        transverses.types_demande_paiement, lists=("listeTypeDemandePaiement",)
+    ),
+    "transverses/v1/recuperer/etat/typedp": Operation(
+        transverses.etats_type_demande_paiement, lists=("listeEtatDemandePaiement",)
+    ),
+    "transverses/v1/recuperer/typespj": Operation(
+        transverses.types_piece_jointe, lists=("listeTypePieceJointe",)
+    ),
+    "transverses/v1/recuperer/formatflux": Operation(transverses.formats_flux, lists=("listeFormatFlux",)),
+    "transverses/v1/recuperer/coordbanc/valides": Operation(
+        transverses.coordonnees_bancaires, lists=("listeCoordonneeBancaire",)
+    ),
     "transverses/v1/recuperer/etats/traitement": Operation(
         transverses.etats_traitement, lists=("listeStatutsPossiblesPourTraitement",)
     ),
@@ -137,6 +172,27 @@ OPERATIONS = {
         factures.traiter_recue,
         requires=(("idFacture", "integer"), ("nouveauStatut", "string")),
         returns=("idFacture", "nouveauStatut"),
+    ),
+    "factures/v1/traiterRejet": Operation(
+        factures.traiter_rejet, requires=(("listeDemandePaiement", "array"),)
+    ),
+    "factures/v1/corriger/valideur/facture": Operation(
+        factures.corriger_valideur, requires=(("idFacture", "integer"),), returns=("idFacture",)
+    ),
+    "factures/v1/rechercher/valideur": Operation(factures.rechercher_valideur, lists=("listeFactures",)),
+    "factures/v1/consulter/valideur": Operation(
+        factures.consulter_valideur, returns=("facture",), requires=(("identifiantFactureCPP", "integer"),)
+    ),
+    "factures/v1/traiter/factureAValider": Operation(
+        factures.traiter_facture_a_valider,
+        requires=(("idFacture", "integer"), ("action", "string")),
+        returns=("idFacture", "statutFacture"),
+    ),
+    "factures/v1/recuperer/statutsFactureVisibles/valideur": Operation(
+        factures.statuts_visibles_valideur, lists=("listeStatutFacture",)
+    ),
+    "transverses/v1/recuperer/motifs/refus/Facture/AValider": Operation(
+        factures.motifs_refus_a_valider, lists=("listeMotifRefusFactureAValider",)
     ),
     "facturesTravaux/v1/rechercher": Operation(factures.rechercher_travaux, lists=("listeFacturesTravaux",)),
 }

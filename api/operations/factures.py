@@ -33,7 +33,9 @@ from deposits.exceptions import DepositError, DepositRefused
 from invoices import selectors as invoice_selectors
 from invoices import services as invoice_services
 from invoices import workflow
+from invoices.enums import InvoiceStatus, ValidationRefusal
 from invoices.exceptions import InvoiceError, SubmissionRefused
+from invoices.services.validation import REFUSE, VALIDATE
 from structures.models import Structure, StructureService
 
 _RELATED = ("deposit_item__deposit__api_flux",)
@@ -274,7 +276,7 @@ def _list_item(invoice) -> dict:
         "numeroMarche": invoice.contract_number,
         "numeroFactureOrigine": invoice.origin_invoice_number,
         "factureTelechargeeParDestinataire": invoice.downloaded_by_recipient,
-        "rejetTraite": False,
+        "rejetTraite": invoice.return_acknowledged,
         "commentaireEtatCourant": "",
     }
 
@@ -343,12 +345,154 @@ def recycler(call, body):
     )
 
 
+def _complementary_piece_ids(body) -> list[int]:
+    entries = body.get("pieceJointeComplementaire") or []
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise CproError(_("Le champ pieceJointeComplementaire doit être une liste d'objets."))
+    return list(dict.fromkeys(integer(entry, "pieceJointeComplementaireId") for entry in entries))
+
+
 def completer(call, body):
-    """A SUSPENDED invoice completed with a comment (attachments through ajouter/fichier are not
-    served yet)."""
+    """A SUSPENDED invoice completed with a comment and the files sent with ajouter/fichier."""
+    piece_ids = _complementary_piece_ids(body)
+    account = call.account
     return _supplier_action(
-        invoice_services.complete_invoice, call, body, comment=text(body, "commentaire")[:2000]
+        lambda actor, structure, invoice_id, **arguments: services.complete_with_pieces(
+            account=account, invoice_id=invoice_id, **arguments
+        ),
+        call,
+        body,
+        comment=text(body, "commentaire")[:2000],
+        piece_ids=piece_ids,
     )
+
+
+def traiter_rejet(call, body):
+    """Prendre connaissance of returned invoices (`rejetTraite`), as the supplier's screens do."""
+    wanted = body.get("listeDemandePaiement")
+    if not isinstance(wanted, list) or not wanted or not all(isinstance(entry, dict) for entry in wanted):
+        raise CproError(_("Indiquez les factures dans listeDemandePaiement."))
+    invoices = [_issued(call, entry, "idDemandePaiement", "idFacture") for entry in wanted]
+    # All or none: every invoice is checked before the first is acknowledged.
+    for invoice in invoices:
+        if not workflow.can("acknowledge", invoice.status):
+            raise CproError(f"{invoice.number} : {workflow.refusal('acknowledge')}")
+    for invoice in invoices:
+        try:
+            invoice_services.acknowledge_return(
+                actor=call.user, structure=call.structure, invoice_id=invoice.pk
+            )
+        except InvoiceError as error:
+            raise CproError(f"{invoice.number} : {_refusal(error).libelle}") from error
+    return {**SUCCESS}
+
+
+def corriger_valideur(call, body):
+    """After « erreur de valideur », the supplier names the right validator (by id or identifier)."""
+    structure_id = integer(body, "idStructure", required=False)
+    identifier = text(body, "identifiantStructure").replace(" ", "")
+    validators = Structure.objects.all()
+    if structure_id is not None:
+        validator = validators.filter(pk=structure_id).first()
+    elif identifier:
+        validator = validators.filter(
+            identifier=identifier, identifier_type=text(body, "typeIdentifiantStructure") or "SIRET"
+        ).first()
+    else:
+        raise CproError(_("Indiquez le valideur : idStructure ou identifiantStructure."))
+    if validator is None:
+        raise CproError(_("Structure valideur introuvable."), code_retour=20005)
+    invoice = _issued(call, body, "idFacture", "identifiantFactureCPP")
+    try:
+        invoice = invoice_services.correct_validator(
+            actor=call.user, structure=call.structure, invoice_id=invoice.pk, validator=validator
+        )
+    except InvoiceError as error:
+        raise _refusal(error) from error
+    return {**SUCCESS, "idFacture": invoice.pk}
+
+
+# --- Validator side (Factures à valider) ----------------------------------------------------------
+
+
+def rechercher_valideur(call, body):
+    """The invoices the structure validates (first or second validator), as its space lists them."""
+    rows, *paging = page(
+        _filtered(invoice_selectors.validated_by(call.structure), body), obj(body, "pagination")
+    )
+    items = [
+        {"idFacture": invoice.pk, "identifiantFactureCPP": invoice.pk, **_list_item(invoice)}
+        for invoice in rows
+    ]
+    return search_answer("listeFactures", items, *paging)
+
+
+def _to_validate(call, body):
+    invoice = (
+        invoice_selectors.validated_by(call.structure)
+        .filter(pk=integer(body, "identifiantFactureCPP", "idFacture"))
+        .first()
+    )
+    if invoice is None:
+        raise CproError(_("Facture introuvable."), code_retour=20006)
+    return invoice
+
+
+def consulter_valideur(call, body):
+    return {**SUCCESS, "facture": _detail(_to_validate(call, body))}
+
+
+# api.md §3.7 `action` → the decision of decide_validation.
+_DECISIONS = {"VALIDATION": VALIDATE, "REFUS": REFUSE}
+
+
+def traiter_facture_a_valider(call, body):
+    """Valider or Refuser (with a motif of recuperer/motifs/refus/Facture/AValider)."""
+    action = text(body, "action", required=True).upper()
+    if action not in _DECISIONS:
+        raise CproError(_("Action inconnue : %(action)s (VALIDATION ou REFUS).") % {"action": action[:20]})
+    invoice = _to_validate(call, body)
+    try:
+        invoice = invoice_services.decide_validation(
+            actor=call.user,
+            structure=call.structure,
+            invoice_id=invoice.pk,
+            decision=_DECISIONS[action],
+            motif=text(body, "motifRefus"),
+            comment=text(body, "complementInfo")[:2000],
+        )
+    except InvoiceError as error:
+        raise _refusal(error) from error
+    return {
+        **SUCCESS,
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statutFacture": invoice.status,
+        "dateTraitement": day(timezone.now()),
+    }
+
+
+def motifs_refus_a_valider(call, body):
+    return {
+        **SUCCESS,
+        "listeMotifRefusFactureAValider": [
+            {"idMotif": position, "codeMotif": code, "libelleMotif": str(label)}
+            for position, (code, label) in enumerate(ValidationRefusal.choices, start=1)
+        ],
+    }
+
+
+def statuts_visibles_valideur(call, body):
+    return {
+        **SUCCESS,
+        "listeStatutFacture": [
+            {"codeStatutFacture": status}
+            for status in InvoiceStatus.values
+            if status not in workflow.NOT_SENT_TO_VALIDATOR
+        ],
+    }
 
 
 # --- Both sides -----------------------------------------------------------------------------------
@@ -468,6 +612,29 @@ def telecharger_groupe(call, body):
     else:
         raise CproError(_("Format inconnu : %(format)s (PDF ou PIVOT).") % {"format": kind[:20]})
     return {**SUCCESS, "fichierResultat": base64.b64encode(content).decode()}
+
+
+def telecharger_piece_jointe(call, body):
+    """An attachment of an invoice the caller sent or received (`objetPieceJointe`
+    DEMANDE_PAIEMENT; the invoice and the attachment ids also inside `pieceJointeDemandePaiement`)."""
+    kind = text(body, "objetPieceJointe") or "DEMANDE_PAIEMENT"
+    if kind != "DEMANDE_PAIEMENT":
+        raise CproError(_("Seules les pièces jointes des factures (DEMANDE_PAIEMENT) se téléchargent ici."))
+    detail = {**body, **obj(body, "pieceJointeDemandePaiement")}
+    invoice = _readable(call, detail, "idDemandePaiement", "idFacture", "identifiantFactureCPP")
+    attachment = invoice.attachments.filter(pk=integer(detail, "pieceJointeId", "idPieceJointe")).first()
+    if attachment is None:
+        raise CproError(_("Pièce jointe introuvable."), code_retour=20006)
+    if invoice.recipient_id == call.structure.pk:
+        invoice_services.mark_downloaded(actor=call.user, structure=call.structure, invoice_id=invoice.pk)
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return {
+        **SUCCESS,
+        "pieceJointe": base64.b64encode(content).decode(),
+        "pieceJointeNom": attachment.name,
+        "pieceJointeTypeMime": attachment.content_type,
+    }
 
 
 def _detail(invoice) -> dict:

@@ -2,7 +2,8 @@
 
 from django import template
 
-from deposits import workflow
+from choruspro import translatable
+from deposits import cdar, workflow
 from deposits.enums import ItemOutcome
 
 register = template.Library()
@@ -24,3 +25,15 @@ def reading_badge(reading: str) -> str:
 @register.filter
 def outcome_badge(outcome: str) -> str:
     return _OUTCOME_BADGES.get(outcome, "info")
+
+
+@register.filter
+def has_rejection_message(item) -> bool:
+    """Whether the refused file identifies an invoice the reform's *Rejetée* (213) can name."""
+    return item.pk is not None and cdar.has_rejection_message(item)
+
+
+@register.filter
+def translated(message) -> str:
+    """A message kept inside a JSON field (a validation finding's), in the reader's language."""
+    return translatable.render(message)

@@ -5,8 +5,9 @@ Precision before recall: a value is proposed only when a label announces it at t
 run (never inside a sentence), the value stands where labels put theirs (right of the label, in
 the next cell, or below it in its column) and has the field's shape in full (an amount with its
 cents, a date, an identifier passing its checksum). Each candidate gets a confidence from its
-label's wording and its position; the cross-checks then confirm or veto: HT + TVA = TTC, net à
-payer ≤ TTC, the supplier is not the recipient, two different values for one field lower both.
+label's wording and its position; the cross-checks then confirm or veto: HT + TVA = TTC, the VAT
+total is the sum of its breakdown by rate when one is printed, net à payer ≤ TTC, the supplier is
+not the recipient, two different values for one field lower both.
 Fields under `THRESHOLD` are not pre-filled: they are returned in `to_check`, with what was read.
 
 Every line is visited once per field and a label's value is looked for in the few lines after
@@ -34,6 +35,8 @@ class Candidate:
     source: str
     confidence: float
     order: int  # the line's index: earlier lines first for the header, later ones for totals
+    rate: Decimal | None = None  # a VAT amount's rate when its label gives one (« TVA 20 % »)
+    vetoed: bool = False  # a cross-check found it incoherent: it confirms nothing
 
 
 @dataclass
@@ -166,7 +169,8 @@ def _label_candidates(lines, name: str) -> list[Candidate]:
                     if below is not None:
                         source = f"{line.text} … {below.text}"
                 if value is not None:
-                    found.append(Candidate(value, source[:200], weight * POSITION[where], line.index))
+                    rate = values.rate(segment.norm[match.end() :]) if name == "total_vat" else None
+                    found.append(Candidate(value, source[:200], weight * POSITION[where], line.index, rate))
     return found
 
 
@@ -288,14 +292,44 @@ def _best(candidates: list[Candidate], *, last: bool = False) -> Candidate | Non
     return best
 
 
+def _veto(candidates: list[Candidate]) -> list[Candidate]:
+    return [replace(c, confidence=c.confidence * 0.6, vetoed=True) for c in candidates]
+
+
+def _vat_total(candidates: list[Candidate]) -> list[Candidate]:
+    """The VAT total's candidates once its breakdown is checked. With two rates or more printed
+    (« TVA 20 % », « TVA 5,5 % »), each line is a part, not the total: their sum is a candidate,
+    and a printed total that is not that sum makes the whole set incoherent (vetoed)."""
+    by_rate: dict[Decimal, list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.rate is not None:
+            by_rate.setdefault(candidate.rate, []).append(candidate)
+    if len(by_rate) < 2:
+        return candidates
+    totals = [c for c in candidates if c.rate is None]
+    if any(len({c.value for c in group}) > 1 for group in by_rate.values()):
+        return _veto(totals)  # one rate read with two amounts: the breakdown is not known
+    parts = [group[0] for group in by_rate.values()]
+    summed = Candidate(
+        sum(c.value for c in parts),
+        " + ".join(c.source for c in parts)[:200],
+        min(c.confidence for c in parts),
+        max(c.order for c in parts),
+    )
+    if any(c.value != summed.value for c in totals):
+        return _veto([*totals, summed])
+    return [*totals, summed]
+
+
 def _totals(found: dict[str, list[Candidate]]) -> dict[str, Candidate]:
     """HT + TVA = TTC confirms a trio; a set that does not add up is doubtful as a whole."""
+    found = {**found, "total_vat": _vat_total(found["total_vat"])}
     trios = [
         (ht, vat, ttc)
         for ht in found["total_ht"]
         for vat in found["total_vat"]
         for ttc in found["total_ttc"] + found["amount_due"]
-        if ht.value + vat.value == ttc.value and ht.value > 0
+        if ht.value + vat.value == ttc.value and ht.value > 0 and not vat.vetoed
     ]
     chosen = {}
     if trios:

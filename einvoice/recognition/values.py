@@ -47,6 +47,15 @@ _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11,30})\b")
 _BIC = re.compile(r"^\s*(?:[:]\s*)?([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s*$")
 
 
+_RATE = re.compile(r"^\s*\(?\s*(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+
+def rate(norm_after_label: str) -> Decimal | None:
+    """The VAT rate right after a VAT label (« TVA 5,5 % : … » → 5.5), if it gives one."""
+    match = _RATE.match(norm_after_label)
+    return Decimal(match.group(1).replace(",", ".")) if match else None
+
+
 def parse_amount(text: str) -> Decimal | None:
     """`1 245,30`, `1.245,30`, `1,245.30`, `-12,00` → Decimal; None when it is not an amount."""
     text = re.sub(r"[ \u00a0\u202f]", "", text)

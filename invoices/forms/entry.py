@@ -6,11 +6,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.eu import vat
 
 from annuaire import selectors as annuaire_selectors
+from choruspro import formatting
 from choruspro.forms import PortalForm
+from einvoice.cii import UNIT_CODES
 from invoices.enums import (
     CURRENCIES,
     VAT_RATES,
@@ -19,6 +22,7 @@ from invoices.enums import (
     InvoiceType,
     OperationCategory,
     PaymentMode,
+    UnitCode,
     VatCategory,
     VatType,
 )
@@ -34,8 +38,8 @@ YES_NO = [("NON", _("Non")), ("OUI", _("Oui"))]
 BLANK = [("", "---------")]
 
 
-def _rate_label(rate: Decimal) -> str:
-    return f"{rate.normalize():f} %".replace(".", ",")
+# In the reader's language when the select is shown, not when the module is imported.
+_rate_label = lazy(formatting.percent, str)
 
 
 # A line's VAT: a rate (category S, or Z at 0 %) or a category without VAT (E, AE, K, G, O).
@@ -296,41 +300,73 @@ class InvoiceForm(CadreFields, RecipientFields, PortalForm):
         return country
 
     def service_data(self) -> dict:
-        """The header as services.save_draft takes it."""
+        """The header as services.save_draft takes it; of a form with errors, only its valid
+        values (what « Valider et envoyer » can check already)."""
         data = self.cleaned_data
+
+        def text(name):
+            return (data.get(name) or "").strip()
+
         service = data.get("recipient_service")
-        return {
-            "cadre": data["cadre"],
+        values = {
+            "cadre": data.get("cadre"),
             "validator_id": self.validator.pk if self.validator else None,
             "recipient_id": self.recipient.pk if data.get("recipient_identifier") else None,
             "recipient_service_id": service.pk if service else None,
-            "recipient_is_state": data["recipient_is_state"] == "OUI",
+            "recipient_is_state": data.get("recipient_is_state") == "OUI",
             "supplier_service_id": data["supplier_service"].pk if data.get("supplier_service") else None,
             "bank_account_id": data["bank_account"].pk if data.get("bank_account") else None,
-            "invoice_type": data["invoice_type"],
-            "number": data["number"],
-            "origin_invoice_number": data["origin_invoice_number"],
-            "origin_invoice_date": data["origin_invoice_date"],
-            "invoice_date": data["invoice_date"],
-            "due_date": data["due_date"],
-            "currency": data["currency"],
-            "vat_type": data["vat_type"],
-            "exemption_reason": data["exemption_reason"],
-            "tax_total_eur": data["tax_total_eur"],
-            "operation_category": data["operation_category"],
-            "buyer_vat_number": data["buyer_vat_number"],
-            "delivery_date": data["delivery_date"],
-            "delivery_address": data["delivery_address"].strip(),
-            "delivery_postcode": data["delivery_postcode"].strip(),
-            "delivery_city": data["delivery_city"].strip(),
-            "delivery_country": data["delivery_country"],
-            "payment_mode": data["payment_mode"],
-            "contract_number": data["contract_number"].strip(),
-            "numero_engagement": data["numero_engagement"].strip(),
-            "comment": data["comment"].strip(),
-            "global_discount": data["global_discount"] or Decimal(0),
-            "global_discount_reason": data["global_discount_reason"].strip(),
+            "invoice_type": data.get("invoice_type"),
+            "number": data.get("number"),
+            "origin_invoice_number": data.get("origin_invoice_number"),
+            "origin_invoice_date": data.get("origin_invoice_date"),
+            "invoice_date": data.get("invoice_date"),
+            "due_date": data.get("due_date"),
+            "currency": data.get("currency"),
+            "vat_type": data.get("vat_type"),
+            "exemption_reason": data.get("exemption_reason"),
+            "tax_total_eur": data.get("tax_total_eur"),
+            "operation_category": data.get("operation_category"),
+            "buyer_vat_number": data.get("buyer_vat_number"),
+            "delivery_date": data.get("delivery_date"),
+            "delivery_address": text("delivery_address"),
+            "delivery_postcode": text("delivery_postcode"),
+            "delivery_city": text("delivery_city"),
+            "delivery_country": data.get("delivery_country"),
+            "payment_mode": data.get("payment_mode"),
+            "contract_number": text("contract_number"),
+            "numero_engagement": text("numero_engagement"),
+            "comment": text("comment"),
+            "global_discount": data.get("global_discount") or Decimal(0),
+            "global_discount_reason": text("global_discount_reason"),
         }
+        return {
+            key: value for key, value in values.items() if _SOURCE_FIELDS.get(key, key) not in self.errors
+        }
+
+
+# The form field each key of InvoiceForm.service_data comes from, when it has another name.
+_SOURCE_FIELDS = {
+    "validator_id": "validator_identifier",
+    "recipient_id": "recipient_identifier",
+    "recipient_service_id": "recipient_service",
+    "supplier_service_id": "supplier_service",
+    "bank_account_id": "bank_account",
+}
+
+
+def entry_error_summary(form, lines) -> list[dict]:
+    """The entry form's summary: the header's errors, each line's (« Ligne 2 — Quantité »), then
+    what is said of the lines as a whole, anchored on the first line."""
+    summary = form.error_summary()
+    for number, line in enumerate(lines.forms, 1):
+        for item in line.error_summary():
+            label = _("Ligne %(n)d — %(field)s") % {"n": number, "field": item["label"]}
+            summary.append({**item, "label": label if item["label"] else _("Ligne %(n)d") % {"n": number}})
+    first = lines.forms[0]["designation"].id_for_label if lines.forms else ""
+    for message in [*lines.non_form_errors(), *getattr(lines, "line_errors", ())]:
+        summary.append({"anchor": first, "label": _("Lignes de la facture"), "message": message})
+    return summary
 
 
 # Where each value pre-filled from a deposited file (deposits.prefill) shows in this form, and the
@@ -396,7 +432,9 @@ class LineForm(PortalForm):
     reference = forms.CharField(label=_("Référence"), max_length=50, required=False)
     designation = forms.CharField(label=_("Désignation"), max_length=255)
     quantity = FrenchDecimalField(label=_("Quantité"), max_digits=19, decimal_places=6)
-    unit = forms.CharField(label=_("Unité"), max_length=30, required=False)
+    unit = forms.ChoiceField(
+        label=_("Unité"), choices=UnitCode.choices, initial=UnitCode.UNIT, required=False
+    )
     unit_price = FrenchDecimalField(label=_("Prix unitaire HT"), max_digits=19, decimal_places=6)
     discount = FrenchDecimalField(label=_("Remise HT"), max_digits=17, decimal_places=2, required=False)
     vat_rate = forms.ChoiceField(label=_("TVA (taux ou catégorie)"), choices=VAT_RATE_CHOICES, initial="20")
@@ -410,6 +448,20 @@ class LineForm(PortalForm):
         rate = _other_rate(current) if current not in dict(VAT_RATE_CHOICES) else None
         if rate is not None:
             self.fields["vat_rate"].choices = [(str(current), _rate_label(rate)), *VAT_RATE_CHOICES]
+        self._offer_current_unit()
+
+    def _offer_current_unit(self):
+        """A unit typed before the units were a list reads as its code (« h » → HUR); another
+        code or text (a deposited file's) stays on offer as it is."""
+        name = "unit"
+        current = (self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)) or ""
+        if current in UnitCode.values:
+            return
+        code = UNIT_CODES.get(current.strip().lower())
+        if code in UnitCode.values and not self.is_bound:
+            self.initial[name] = code
+        elif current:
+            self.fields[name].choices = [(current, current), *UnitCode.choices]
 
     def line_data(self) -> dict:
         data = self.cleaned_data

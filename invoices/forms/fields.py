@@ -60,6 +60,10 @@ class MultipleFileField(forms.FileField):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
 
+    def has_changed(self, initial, data):
+        # The widget gives an empty list when no file is chosen: nothing was added.
+        return not self.disabled and bool(data)
+
 
 def compact_identifier(value: str) -> str:
     """A SIRET as typed, with its usual spaces, or pasted with no-break ones."""

@@ -8,15 +8,16 @@ from invoices import reform, workflow
 from invoices.forms.entry import RecipientFields
 from invoices.forms.fields import MultipleFileField
 
-# What the recipient reads on the button, per transition (the target status's label is the result).
+# The verb the recipient chooses, per transition; the choice reads « verb → resulting status ».
 PROCESS_LABELS = {
-    "service_done": _("Service fait"),
+    "take_in_charge": _("Prendre en compte"),
+    "service_done": _("Constater le service fait"),
     "mandate": _("Mandater"),
     "send_to_accountant": _("Mettre à disposition du comptable"),
     "account": _("Comptabiliser"),
     "pay": _("Mettre en paiement"),
     "suspend": _("Suspendre"),
-    "to_recycle": _("À recycler"),
+    "to_recycle": _("Renvoyer à recycler"),
     "reject": _("Rejeter"),
 }
 RECIPIENT_TRANSITIONS = [t for t in workflow.TRANSITIONS if t.side == workflow.Side.RECIPIENT]
@@ -128,5 +129,5 @@ class CompleteForm(PortalForm):
 
 
 def _label(action, target) -> str:
-    """« Rejeter → Rejetée »; the target alone when the action has its name (« À recycler »)."""
-    return str(target) if str(action) == str(target) else f"{action} → {target}"
+    """« Rejeter → Rejetée »: what the user does, then the status it gives the invoice."""
+    return f"{action} → {target}"

@@ -21,7 +21,13 @@ from invoices.services.returns import (
     recycle_invoice,
 )
 from invoices.services.routing import route_invoice
-from invoices.services.sending import NUMBER_PATTERN, submission_errors, submit_invoice
+from invoices.services.sending import (
+    NUMBER_PATTERN,
+    issue_deposited_invoice,
+    submission_errors,
+    submission_preview,
+    submit_invoice,
+)
 from invoices.services.validation import (
     correct_validator,
     decide_validation,
@@ -43,6 +49,7 @@ __all__ = [
     "delete_draft",
     "duplicate_invoice",
     "ensure_original",
+    "issue_deposited_invoice",
     "issue_works_invoice",
     "mark_downloaded",
     "mark_notifications_read",
@@ -56,6 +63,7 @@ __all__ = [
     "run_batch",
     "save_draft",
     "submission_errors",
+    "submission_preview",
     "submit_invoice",
     "validate_tacitly",
 ]

@@ -1,6 +1,8 @@
-"""The transition core: the one place where an invoice's status is written (`_apply_transition`),
+"""The transition core: the one place where an invoice's status is written (`_apply_transitions`),
 under a row lock, with its history row in the same transaction and its side effects after commit;
 the locks and rights every service starts with."""
+
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,33 +21,60 @@ def _notify_after_commit(change: InvoiceStatusChange):
     enqueue_on_commit(notify_status_change_task, change.pk)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One transition of `_apply_transitions`, with who makes it (None: the system)."""
+
+    name: str
+    actor: object = None
+    structure: object = None
+    reason: str = ""
+    payload: dict | None = None
+
+
 def _apply_transition(invoice, name, *, actor, structure, reason="", payload=None, expected_status=None):
     """The one place where an invoice's status is written (house style §C)."""
+    step = Step(name, actor=actor, structure=structure, reason=reason, payload=payload)
+    return _apply_transitions(invoice, [step], expected_status=expected_status)[0]
+
+
+def _apply_transitions(invoice, steps, *, expected_status=None) -> list[InvoiceStatusChange]:
+    """`steps` one after the other, each checked against the workflow from the status the one
+    before reached (a file's automatic statuses): the invoice row written once, one history row
+    per step, chained and inserted together, in the same transaction."""
     _check_expected(invoice, expected_status)
-    transition = workflow.check(name, invoice.status)
-    previous = invoice.status
-    invoice.status = transition.target
-    invoice.status_changed_at = timezone.now()
-    fields = ["status", "status_changed_at", "updated_at"]
-    if stamp := workflow.STAMPED_AT.get(transition.target):
-        setattr(invoice, stamp, invoice.status_changed_at)
-        fields.append(stamp)
-    if transition.target in workflow.RESETS_ACKNOWLEDGEMENT:
-        invoice.return_acknowledged = False
-        fields.append("return_acknowledged")
-    invoice.save(update_fields=fields)
-    change = events.status_changed(
-        invoice,
-        transition=name,
-        from_status=previous,
-        actor=actor,
-        structure=structure,
-        reason=reason,
-        payload=payload,
-    )
-    if workflow.notifies(transition):
-        _notify_after_commit(change)
-    return change
+    if not steps:
+        return []
+    fields = {"status", "status_changed_at", "updated_at"}
+    changes, notified = [], []
+    for step in steps:
+        transition = workflow.check(step.name, invoice.status)
+        previous = invoice.status
+        invoice.status = transition.target
+        invoice.status_changed_at = timezone.now()
+        if stamp := workflow.STAMPED_AT.get(transition.target):
+            setattr(invoice, stamp, invoice.status_changed_at)
+            fields.add(stamp)
+        if transition.target in workflow.RESETS_ACKNOWLEDGEMENT:
+            invoice.return_acknowledged = False
+            fields.add("return_acknowledged")
+        change = events.status_change(
+            invoice,
+            transition=step.name,
+            from_status=previous,
+            actor=step.actor,
+            structure=step.structure,
+            reason=step.reason,
+            payload=step.payload,
+        )
+        changes.append(change)
+        notified.append(workflow.notifies(transition))
+    invoice.save(update_fields=sorted(fields))
+    events.status_changes_recorded(changes)
+    for change, notifies in zip(changes, notified, strict=True):
+        if notifies:
+            _notify_after_commit(change)
+    return changes
 
 
 def _check_expected(invoice, expected_status) -> None:

@@ -137,6 +137,7 @@ def save_draft(
     new complementary attachments; a refused file refuses the whole save."""
     if invoice_id is None:
         require_new_invoice_allowed(actor, structure)
+    _require_issuer(actor, structure)
     return _save_draft(
         actor=actor,
         structure=structure,
@@ -148,10 +149,13 @@ def save_draft(
     )
 
 
-def _save_draft(*, actor, structure, data, lines, invoice_id=None, amount_due=None, files=()) -> Invoice:
-    _require_issuer(actor, structure)
+def _save_draft(
+    *, actor, structure, data, lines, invoice_id=None, amount_due=None, files=(), deposited=None
+) -> Invoice:
+    """Enregistrer once the rights are checked; `deposited`: the deposit fields of a new draft
+    made from a file."""
     if invoice_id is None:
-        invoice = Invoice(supplier=structure, created_by=actor, status=workflow.INITIAL)
+        invoice = Invoice(supplier=structure, created_by=actor, status=workflow.INITIAL, **(deposited or {}))
     else:
         invoice = _lock(invoice_id, supplier=structure)
         workflow.require("edit", invoice.status)
@@ -233,10 +237,27 @@ def create_deposited_draft(
 ) -> Invoice:
     """A draft pre-filled from a deposited file, which stays attached as the legal original. The
     new-invoice rules were applied when the file was deposited (`deposits.services.create_deposit`)."""
-    invoice = _save_draft(actor=actor, structure=structure, data=data, lines=lines, amount_due=amount_due)
-    invoice.deposit_mode = deposit_mode
-    invoice.original_totals = original_totals
-    invoice.save(update_fields=["deposit_mode", "original_totals", "updated_at"])
+    _require_issuer(actor, structure)
+    return _create_deposited_draft(
+        actor=actor,
+        structure=structure,
+        data=data,
+        lines=lines,
+        amount_due=amount_due,
+        deposit_mode=deposit_mode,
+        original_name=original_name,
+        original_data=original_data,
+        original_totals=original_totals,
+    )
+
+
+def _create_deposited_draft(
+    *, actor, structure, data, lines, amount_due, deposit_mode, original_name, original_data, original_totals
+) -> Invoice:
+    deposited = {"deposit_mode": deposit_mode, "original_totals": original_totals}
+    invoice = _save_draft(
+        actor=actor, structure=structure, data=data, lines=lines, amount_due=amount_due, deposited=deposited
+    )
     _attach_principal(invoice, original_name, original_data, actor=actor)
     events.deposited_file(invoice, original_name, actor)
     return invoice

@@ -63,6 +63,8 @@ def _store_attachment(invoice: Invoice, kind: str, name: str, data: bytes, actor
 def _check_files(invoice: Invoice, files) -> list[tuple[str, bytes]]:
     """Reads the uploaded files and applies the attachment rules to each and to their total."""
     accepted, errors = attachment_rules.read_uploads(files)
+    if not files:
+        return []
     total = sum(invoice.attachments.values_list("size", flat=True)) + sum(
         len(data) for _name, data in accepted
     )

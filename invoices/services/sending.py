@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from stdnum.eu.vat import MEMBER_STATES
 
+from choruspro import formatting
 from choruspro.outbox import enqueue_on_commit
+from choruspro.translatable import gettext as _
 from einvoice.cii import buyer_vat_number
 from invoices import events, workflow
 from invoices.enums import (
@@ -27,8 +28,8 @@ from invoices.enums import (
 )
 from invoices.exceptions import SubmissionRefused
 from invoices.models import Invoice
-from invoices.services.core import _apply_transition, _lock, _require_issuer
-from invoices.services.drafts import _number_taken
+from invoices.services.core import Step, _apply_transitions, _lock, _require_issuer
+from invoices.services.drafts import _create_deposited_draft, _number_taken, _save_draft
 from invoices.services.routing import _queue_routing, _route
 from structures import selectors as structure_selectors
 from structures.enums import BankAccountStatus
@@ -197,7 +198,7 @@ def _reform_errors(invoice: Invoice, lines, add) -> None:
             add(
                 "lines",
                 _("Ligne %(n)d : %(rate)s %% n'est pas un taux de TVA français.")
-                % {"n": line.position, "rate": f"{line.vat_rate.normalize():f}".replace(".", ",")},
+                % {"n": line.position, "rate": line.vat_rate.normalize()},
             )
     if invoice.currency != "EUR" and invoice.tax_total_eur is None:
         add(
@@ -237,8 +238,42 @@ def _check_original_totals(invoice: Invoice, add) -> None:
                     "Le %(label)s (%(actual)s) ne correspond plus à celui du fichier déposé (%(expected)s) : "
                     "corrigez les lignes ou déposez un fichier corrigé."
                 )
-                % {"label": label, "actual": getattr(invoice, field), "expected": expected[key]},
+                % {
+                    "label": label,
+                    "actual": formatting.amount(getattr(invoice, field), invoice.currency),
+                    "expected": formatting.amount(expected[key], invoice.currency),
+                },
             )
+
+
+class _Preview(Exception):
+    """Raised to roll back the draft written by submission_preview."""
+
+
+def submission_preview(
+    *, actor, structure, data: dict, lines: list[dict], invoice_id: int | None = None, amount_due=None
+) -> dict[str | None, list[str]]:
+    """What « Valider et envoyer » would refuse in what is typed, saving nothing: the draft is
+    written in a savepoint that is rolled back (its history and queued tasks with it), so that the
+    very checks of the send speak, and a form's format errors do not hide them until the next try."""
+    errors: dict[str | None, list[str]] = {}
+    try:
+        with transaction.atomic():
+            invoice = _save_draft(
+                actor=actor,
+                structure=structure,
+                data=data,
+                lines=lines,
+                invoice_id=invoice_id,
+                amount_due=amount_due,
+            )
+            errors = submission_errors(invoice)
+            raise _Preview
+    except _Preview:
+        pass
+    except SubmissionRefused as refused:
+        errors = refused.errors
+    return errors
 
 
 @transaction.atomic
@@ -247,21 +282,39 @@ def submit_invoice(*, actor, structure, invoice_id: int, route_now: bool = False
     same transaction when the caller already is one (a lot's file: `route_now`)."""
     _require_issuer(actor, structure)
     invoice = _lock(invoice_id, supplier=structure)
+    _submit(invoice, actor=actor, structure=structure, route_now=route_now)
+    return invoice
+
+
+@transaction.atomic
+def issue_deposited_invoice(*, actor, structure, **deposited) -> Invoice:
+    """A lot's file that needs nothing more: its draft (`create_deposited_draft`'s arguments),
+    sent with every check of Valider et envoyer and routed, in one transaction, the rights read
+    once. Already on a worker: routed here rather than by one more task."""
+    _require_issuer(actor, structure)
+    invoice = _create_deposited_draft(actor=actor, structure=structure, **deposited)
+    _submit(invoice, actor=actor, structure=structure, route_now=True)
+    return invoice
+
+
+def _submit(invoice: Invoice, *, actor, structure, route_now: bool) -> None:
+    """`invoice` locked (or created in this transaction), its issuer's rights checked."""
     workflow.require("submit", invoice.status)
     errors = submission_errors(invoice)
     if not errors and invoice.deposit_mode == DepositMode.ENTRY:
         errors = _structured_data_errors(invoice)
     if errors:
         raise SubmissionRefused(errors)
-    _apply_transition(invoice, "submit", actor=actor, structure=structure)
+    submitted = Step("submit", actor=actor, structure=structure)
+    if route_now:
+        _route(invoice, before=[submitted])
+    else:
+        _apply_transitions(invoice, [submitted])
     events.action_recorded(invoice, InvoiceAction.SUBMIT, actor)
     if invoice.deposit_mode == DepositMode.ENTRY:
         _queue_original(invoice.pk)
-    if route_now:
-        _route(invoice)
-    else:
+    if not route_now:
         _queue_routing(invoice.pk)
-    return invoice
 
 
 def _queue_original(invoice_id):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from choruspro import translatable
 from invoices import events, selectors, workflow
 from invoices.enums import InvoiceAction, ValidationRefusal
 from invoices.exceptions import InvalidTransition, InvoiceError, InvoiceNotAllowed, InvoiceNotFound
@@ -85,13 +86,8 @@ def decide_validation(
             raise InvoiceError(_("Seul le premier valideur, cotraitant, désigne un second valideur."))
         _check_validator(second_validator, invoice, field="second_validator")
     # The supplier reads the motif's label, followed by the validator's comment.
-    reason = " — ".join(
-        part
-        for part in (
-            str(ValidationRefusal(motif).label) if decision == REFUSE else "",
-            comment.strip()[:2000],
-        )
-        if part
+    reason = translatable.join(
+        " — ", (ValidationRefusal(motif).label if decision == REFUSE else "", comment.strip()[:2000])
     )
     payload = {"motif": motif} if decision == REFUSE else {}
     _apply_transition(

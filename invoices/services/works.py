@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from invoices import events
-from invoices.enums import DepositMode, InvoiceAction, PaymentMode, WorksPayableCadre
+from invoices.enums import DepositMode, InvoiceAction, PaymentMode
 from invoices.models import Invoice
 from invoices.services.core import _apply_transition
 from invoices.services.drafts import _set_lines_and_totals
@@ -22,6 +22,7 @@ def issue_works_invoice(
     supplier,
     recipient,
     recipient_service,
+    cadre: str,
     number: str,
     designation: str,
     amount_ht: Decimal,
@@ -31,13 +32,14 @@ def issue_works_invoice(
     original_name: str,
     original_data: bytes,
 ) -> Invoice:
-    """The MOA (`actor` for `structure`) hands the piece over: the invoice is the titulaire's
-    (`supplier`), deposited as a file (works pieces cannot be typed, domain §2), and made available
+    """The actor hands the payable piece (a `WorksPayableCadre`) over: the invoice is the
+    dossier's supplier's (`supplier`: the titulaire, or a sous-traitant paid directly), deposited
+    as a file (works pieces cannot be typed, domain §2), and made available
     to the service financier at once."""
     invoice = Invoice.objects.create(
         supplier=supplier,
         created_by=actor,
-        cadre=WorksPayableCadre.A19,
+        cadre=cadre,
         recipient=recipient,
         recipient_service=recipient_service,
         number=number,

@@ -13,12 +13,14 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from choruspro import formatting
 from invoices import reform
 from invoices.enums import (
     STATUS_BADGES,
     InvoiceStatus,
     InvoiceType,
     ReturnReason,
+    UnitCode,
     VatCategory,
     translated_labels,
 )
@@ -42,6 +44,12 @@ def status_badge(status):
 def reform_status(status):
     """The reform's lifecycle status (code, official name) of a portal status, or None."""
     return reform.reform_status(status)
+
+
+@register.simple_tag
+def reform_statuses(invoice, change):
+    """The reform statuses (code, official name) one status change of `invoice` states."""
+    return reform.reform_statuses(change.to_status, invoice.cadre)
 
 
 @register.filter
@@ -126,8 +134,8 @@ def invoice_rows(invoices, side, selectable=False, table="list", select_form="")
                 date=_day(invoice.invoice_date),
                 badge=badges[invoice.status],
                 since=since % {"date": _day(invoice.status_changed_at)},
-                ttc=floatformat(invoice.total_ttc, "2g"),
-                due=floatformat(invoice.amount_due, "2g"),
+                ttc=formatting.number(invoice.total_ttc),
+                due=formatting.number(invoice.amount_due),
                 currency=invoice.currency,
                 engagement=invoice.numero_engagement or "—",
             )
@@ -196,8 +204,26 @@ def quantity(value):
 
 
 @register.filter
+def amount(value, currency="EUR"):
+    """« 94,60 € » (choruspro.formatting, as the portal's messages write it)."""
+    return formatting.amount(value, currency or "EUR")
+
+
+@register.filter
+def unit_label(code):
+    """A line's unit by its label (« HUR » → « h »); a unit that is no known code as it is."""
+    return UnitCode(code).label if code in UnitCode.values else code
+
+
+@register.filter
+def percent(value):
+    """« 5,5 % »."""
+    return formatting.percent(value)
+
+
+@register.filter
 def vat_label(category, rate):
     """A line's or a breakdown row's VAT: its rate for categories S and Z, else the category."""
     if category in (VatCategory.STANDARD, VatCategory.ZERO, "", None):
-        return f"{floatformat(rate, '-2')} %"
+        return formatting.percent(rate)
     return VatCategory(category).label

@@ -149,7 +149,9 @@ def lifecycle_views(read_invoice, space_required):
     @require_GET
     @space_required
     def lifecycle_message(request, invoice_id, change_id):
-        return lifecycle_message_download(read_invoice(request, invoice_id), change_id)
+        return lifecycle_message_download(
+            read_invoice(request, invoice_id), change_id, request.GET.get("statut", "")
+        )
 
     return lifecycle, lifecycle_message
 
@@ -162,12 +164,14 @@ def lifecycle_download(invoice) -> HttpResponse:
     return pdf_response(cdar.lifecycle_archive(invoice, changes), cdar.file_name(invoice), "application/zip")
 
 
-def lifecycle_message_download(invoice, change_id: int) -> HttpResponse:
-    """The CDAR message of one status change of the invoice (already read in the user's scope)."""
+def lifecycle_message_download(invoice, change_id: int, code: str = "") -> HttpResponse:
+    """The CDAR message stating the reform status `code` (by default the first) of one status
+    change of the invoice (already read in the user's scope)."""
     change = get_object_or_404(invoice.status_changes.all(), pk=change_id)
-    if not cdar.has_message(change):
+    message = cdar.message(invoice, change, code)
+    if message is None:
         raise Http404
-    return pdf_response(cdar.message(invoice, change), cdar.file_name(invoice, change), "application/xml")
+    return pdf_response(message, cdar.file_name(invoice, change, code), "application/xml")
 
 
 def invoice_page_context(invoice) -> dict:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from invoices import permissions, selectors, services, workflow
 from invoices.enums import AttachmentKind
 from invoices.exceptions import ConcurrentChange, InvalidTransition, InvoiceError, InvoiceNotFound
-from invoices.forms.processing import PROCESS_LABELS, BulkProcessForm, SingleProcessForm
+from invoices.forms.processing import BulkProcessForm, SingleProcessForm
 from invoices.forms.search import RecipientSearchForm
 from invoices.views.common import (
     csv_export,
@@ -143,7 +143,6 @@ def _detail_context(invoice, abilities, form) -> dict:
         "invoice": invoice,
         "abilities": abilities,
         "form": form,
-        "transition_help": [(PROCESS_LABELS[t.name], t) for t in abilities["transitions"]],
         **invoice_page_context(invoice),
     }
 

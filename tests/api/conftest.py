@@ -4,8 +4,28 @@ from dataclasses import dataclass
 import pytest
 
 from api import services
+from structures import services as structure_services
+from structures.enums import Space
+from structures.models import OpenedSpace
 
 PASSWORD = "Tech-Chorus-2026!"
+
+
+def open_raccordement(structure):
+    """The structure's manager opens Raccordement EDI et API on it, as a connected structure has."""
+    if not OpenedSpace.objects.filter(structure=structure, space=Space.RACCORDEMENT).exists():
+        structure_services.open_space(actor=structure.gp, structure_id=structure.pk, space=Space.RACCORDEMENT)
+    return structure
+
+
+@pytest.fixture
+def supplier(supplier):
+    return open_raccordement(supplier)
+
+
+@pytest.fixture
+def recipient(recipient):
+    return open_raccordement(recipient)
 
 
 @dataclass
@@ -30,6 +50,7 @@ def connect():
 
     def make(structure, *, manager=None, login=None):
         manager = manager or structure.gp
+        open_raccordement(structure)
         connection, secret = services.declare_connection(
             actor=manager,
             structure=structure,

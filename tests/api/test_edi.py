@@ -6,12 +6,16 @@ import json
 
 import pytest
 from django.urls import reverse
+from lxml import etree
 
 from api import edi, services
 from api.models import ApiFlux, EdiConnection
 from api.tasks import scan_edi_folders_task
 
 pytestmark = pytest.mark.django_db
+
+CDAR = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
+NS = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
 
 
 @pytest.fixture(autouse=True)
@@ -46,17 +50,23 @@ def test_a_dropped_facturx_is_deposited_and_reported(
     assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
     assert report_file.name.startswith(report["numeroFluxDepot"])
     assert flux.deposit.items.get().invoice.number == "EDI-1"
+    # Each change with a reform status is its CDAR message; the draft has none: a JSON line.
+    messages = sorted(outbound.glob("CDV_EDI-1_*.xml"), key=lambda path: int(path.name.split("_")[2]))
+    assert [path.name.rsplit("_", 1)[1] for path in messages] == ["200.xml", "201.xml", "203.xml"]
+    made_available = etree.fromstring(messages[-1].read_bytes())
+    assert made_available.tag == f"{{{CDAR}}}CrossDomainAcknowledgementAndResponse"
+    assert made_available.findtext(".//ram:IssuerAssignedID", namespaces=NS) == "EDI-1"
+    assert made_available.findtext(".//ram:ProcessConditionCode", namespaces=NS) == "203"
     lines = [json.loads(line) for line in (outbound / "statuts.jsonl").read_text().splitlines()]
-    assert [line["statut"] for line in lines][-1] == "MISE_A_DISPOSITION"
-    assert {line["numeroFacture"] for line in lines} == {"EDI-1"}
+    assert "BROUILLON" in [line["statut"] for line in lines]
+    assert not {line["statut"] for line in lines} & {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION"}
     # The recipient hears of the invoice from its making available on, never of the drafts.
-    received = [
-        json.loads(line)["statut"] for line in (entity_outbound / "statuts.jsonl").read_text().splitlines()
-    ]
-    assert received == ["MISE_A_DISPOSITION"]
+    assert [path.name.rsplit("_", 1)[1] for path in entity_outbound.glob("CDV_*.xml")] == ["203.xml"]
+    assert not (entity_outbound / "statuts.jsonl").exists()
     # A second scan writes nothing twice.
     edi.scan_edi_folders()
     assert len((outbound / "statuts.jsonl").read_text().splitlines()) == len(lines)
+    assert len(list(outbound.glob("CDV_*.xml"))) == 3
     assert len(list(outbound.glob("*_CR.json"))) == 1
 
 
@@ -69,3 +79,27 @@ def test_a_manager_declares_an_edi_connection_in_the_space(client, supplier, con
     assert (tmp_path / str(connection.folder) / "entrant").is_dir()
     assert str(connection.folder) in client.get(reverse("api:home")).content.decode()
     assert client.post(reverse("api:declare_edi"), {"account": 0}).status_code == 422
+
+
+def test_the_sftp_login_of_a_connection_sees_its_folder_only(client, supplier, connect, tmp_path):
+    software = connect(supplier)
+    client.force_login(supplier.gp)
+    bad = client.post(
+        reverse("api:declare_edi"), {"account": software.account.pk, "ssh_public_key": "bonjour"}
+    )
+    assert bad.status_code == 422 and "clé publique SSH" in bad.content.decode()
+    assert not EdiConnection.objects.exists()
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx0Dq4mS0sL7Fq4T2oY9h0n3cXo8m6bQe3i0v1Cw2Zf erp@dupont.fr"
+    response = client.post(
+        reverse("api:declare_edi"), {"account": software.account.pk, "ssh_public_key": key}
+    )
+    assert response.status_code == 302
+    connection = EdiConnection.objects.get(structure=supplier)
+    login = connection.sftp_login
+    assert login.startswith("edi-") and len(login) == 16
+    # What the sftp service reads (deploy/sftp/logins.sh): the login's key and its folder.
+    logins = tmp_path / edi.LOGINS
+    assert (logins / f"{login}.pub").read_text() == key + "\n"
+    assert (logins / f"{login}.dossier").read_text().strip() == str(connection.folder)
+    assert not str(logins).startswith(str(tmp_path / str(connection.folder)))
+    assert login in client.get(reverse("api:home")).content.decode()

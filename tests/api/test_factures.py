@@ -3,7 +3,9 @@ integrated straight through, followed by its CR, found by its flux number, and p
 recipient's software; another structure's invoices are never found."""
 
 import base64
+import io
 
+import pypdf
 import pytest
 from lxml import etree
 
@@ -231,6 +233,15 @@ def test_a_rejected_file_is_reported_by_its_invoice_number(
     assert report["etatCourantDepotFlux"] == "IN_REJETE"
     [error] = report["listeErreurDP"]
     assert error["numeroDP"] == "CII-001" and error["libelleErreurDP"]
+    # consulterCR carries the printable report: the flux, its state and the rejected invoice.
+    simple = cpro(
+        software, "transverses/v1/consulterCR", {"numeroFluxDepot": answer["numeroFluxDepot"]}
+    ).json()
+    assert simple["etatCourantFlux"] == "IN_REJETE"
+    pdf = base64.b64decode(simple["fichierCR"])
+    assert pdf.startswith(b"%PDF-")
+    printed = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert answer["numeroFluxDepot"] in printed and "IN_REJETE" in printed and "CII-001" in printed
     assert (
         cpro(
             software, "factures/v1/rechercher/fournisseur", {"numeroFluxDepot": answer["numeroFluxDepot"]}

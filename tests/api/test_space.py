@@ -104,3 +104,44 @@ def test_account_actions_ask_for_the_password_again(client, supplier, connect):
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     account.refresh_from_db()
     assert not account.is_revoked
+
+
+def test_the_space_is_opened_like_the_others_then_in_the_managers_menu(client, make_structure):
+    gp = UserFactory()
+    structure = make_structure(gp)
+    client.force_login(gp)
+    # Not opened yet: no page, no menu entry, the space list offers to open it.
+    assert client.get(reverse("api:home")).status_code == 404
+    spaces = client.get(reverse("structures:spaces"))
+    assert reverse("api:home") not in spaces.content.decode()
+    assert ("RACCORDEMENT_EDI_API", "Raccordement EDI et API") in spaces.context["form"].fields[
+        "space"
+    ].choices
+    opened = client.post(reverse("structures:spaces"), {"space": "RACCORDEMENT_EDI_API"})
+    assert opened.status_code == 302
+    page = client.get(reverse("api:home"))
+    assert page.status_code == 200
+    menu = {entry["label"]: entry["url"] for entry in page.context["space_menu"]}
+    assert menu["Raccordement EDI et API"] == reverse("api:home")
+    assert f'href="{reverse("api:home")}"' in page.content.decode()
+    # A plain user of the structure has neither the page nor the entry, and cannot ask for it.
+    user = UserFactory()
+    from structures.enums import MembershipStatus, Role
+    from structures.models import Membership
+
+    Membership.objects.create(user=user, structure=structure, role=Role.USER, status=MembershipStatus.ACTIVE)
+    client.force_login(user)
+    assert client.get(reverse("api:home")).status_code == 404
+    home = client.get("/")
+    assert reverse("api:home") not in home.content.decode()
+
+
+def test_a_closed_space_stops_the_managers_actions(client, supplier):
+    from structures import services as structure_services
+    from structures.models import OpenedSpace
+
+    opened = OpenedSpace.objects.get(structure=supplier, space="RACCORDEMENT_EDI_API")
+    structure_services.close_space(actor=supplier.gp, structure_id=supplier.pk, opened_space_id=opened.pk)
+    client.force_login(supplier.gp)
+    assert client.post(reverse("api:declare"), CONNECTION).status_code == 404
+    assert not ApiConnection.objects.exists()

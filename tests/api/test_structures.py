@@ -182,3 +182,66 @@ def test_siret_information_and_recipient_search(cpro, supplier, recipient, conne
         ]
         == 20000
     )
+
+
+def test_the_other_reference_lists(cpro, supplier, recipient, connect):
+    from structures import services as structure_services
+
+    software = connect(supplier)
+    countries = cpro(software, "transverses/v1/recuperer/pays", {"codeLangue": "FR"}).json()["listePays"]
+    assert {"codePays": "DE", "libellePays": "Allemagne"} in countries
+    english = cpro(software, "transverses/v1/recuperer/pays", {"codeLangue": "EN"}).json()["listePays"]
+    assert {"codePays": "DE", "libellePays": "Germany"} in english
+    modes = cpro(software, "transverses/v1/recuperer/modedepot", {}).json()["listeModeDepot"]
+    assert {"modeDepot": "DEPOT_PDF"} in modes
+    kinds = cpro(software, "transverses/v1/recuperer/typedp", {}).json()["listeTypeDemandePaiement"]
+    assert [k["typeDemandePaiement"] for k in kinds] == ["FACTURE", "FACTURE_TRAVAUX"]
+    states = cpro(software, "transverses/v1/recuperer/etat/typedp", {"typeDemandePaiement": "FACTURE"}).json()
+    assert {"etatDemandePaiement": "MISE_EN_PAIEMENT"} in states["listeEtatDemandePaiement"]
+    unknown = cpro(software, "transverses/v1/recuperer/etat/typedp", {"typeDemandePaiement": "DEVIS"})
+    assert unknown.status_code == 400 and unknown.json()["codeRetour"] == 20001
+    pieces = cpro(software, "transverses/v1/recuperer/typespj", {"codeLangue": "FR"}).json()
+    assert pieces["listeTypePieceJointe"][0]["idTypePieceJointe"] == 1
+    assert {p["codeTypePieceJointe"] for p in pieces["listeTypePieceJointe"]} == {
+        "PRINCIPALE",
+        "COMPLEMENTAIRE",
+    }
+    formats = cpro(software, "transverses/v1/recuperer/formatflux", {}).json()["listeFormatFlux"]
+    assert {"formatFlux": "IN_DP_E2_CII_FACTURX"} in formats
+    structure_services.add_bank_account(
+        actor=supplier.gp,
+        structure_id=supplier.pk,
+        libelle="Compte courant",
+        iban="FR7630006000011234567890189",
+    )
+    banks = cpro(software, "transverses/v1/recuperer/coordbanc/valides", {"idStructure": supplier.pk}).json()
+    assert [b["nomCoordonneeBancaire"] for b in banks["listeCoordonneeBancaire"]] == ["Compte courant"]
+    assert isinstance(banks["listeCoordonneeBancaire"][0]["idCoordonneeBancaire"], int)
+    # Another structure's bank details are not given.
+    theirs = cpro(software, "transverses/v1/recuperer/coordbanc/valides", {"idStructure": recipient.pk})
+    assert (theirs.status_code, theirs.json()["codeRetour"]) == (400, 20005)
+
+
+def test_solicitation_categories(cpro, supplier, connect):
+    from solicitations.management.commands.load_solicitation_categories import load_categories
+
+    load_categories()
+    software = connect(supplier)
+    found = cpro(software, "transverses/v1/rechercher/categorieSollicitation", {"estActif": True}).json()
+    assert found["codeRetour"] == 0 and found["parametresRetour"]["total"] == len(found["listeCategories"])
+    category = found["listeCategories"][0]
+    assert isinstance(category["idTechniqueCategorie"], int)
+    subs = cpro(
+        software,
+        "transverses/v1/rechercher/sousCategorieSollicitation",
+        {"idTechniqueCategorie": category["idTechniqueCategorie"], "pagination": {"nbResultatsParPage": 100}},
+    ).json()
+    [group] = subs["listeSousCategories"]
+    assert group["categorie"][0]["code"] == category["codeCategorie"]
+    assert group["ssCategorie"] and all(
+        s["idTechniqueCategorie"] == category["idTechniqueCategorie"] for s in group["ssCategorie"]
+    )
+    empty = cpro(
+        software, "transverses/v1/rechercher/categorieSollicitation", {"codeCategorie": "INCONNUE"}
+    ).json()
+    assert (empty["codeRetour"], empty["listeCategories"]) == (20000, [])

@@ -57,6 +57,8 @@ def test_supplier_enters_and_sends_an_invoice(page, supplier, entity):
     page.fill("input[name=lines-0-quantity]", "2")
     page.fill("input[name=lines-0-unit_price]", "1 245,30")
     page.get_by_role("button", name="Ajouter une ligne").click()
+    # The user goes on typing in the new line, not at the top of the page.
+    expect(page.locator("input[name=lines-1-reference]")).to_be_focused()
     page.fill("input[name=lines-1-designation]", "Pose")
     page.fill("input[name=lines-1-quantity]", "3,5")
     page.fill("input[name=lines-1-unit_price]", "42,10")
@@ -69,16 +71,31 @@ def test_supplier_enters_and_sends_an_invoice(page, supplier, entity):
     page.get_by_role("button", name="Valider et envoyer").click()
     assert "Lettres, chiffres et - _ / + uniquement" in page.inner_text("#invoice-form")
     assert not Invoice.objects.exists()
+    # The page opens on the summary of its errors, each a link that leads to its field; the
+    # engagement the service needs is told at once too, beside the number's format error.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    assert "Le service choisi exige un numéro d'engagement." in summary.inner_text()
+    summary.get_by_role("link", name=re.compile("Numéro de facture")).click()
+    expect(page.locator("input[name=number]")).to_be_focused()
 
     page.fill("input[name=number]", "FAC-2026-001")
     page.get_by_role("button", name="Valider et envoyer").click()
     # Saved as a draft, but the service chosen needs an engagement number: said next to the field.
     assert "ne peut pas être envoyé" in alerts(page)
     assert "Le service choisi exige un numéro d'engagement." in page.inner_text("#invoice-form")
-    assert Invoice.objects.get().status == InvoiceStatus.DRAFT
+    draft = Invoice.objects.get()
+    assert draft.status == InvoiceStatus.DRAFT
+    # On the draft's own page: reloading it creates nothing.
+    expect(page).to_have_url(re.compile(rf"/factures-emises/{draft.pk}/modifier/$"))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.reload()
+    assert Invoice.objects.count() == 1
+    assert page.input_value("input[name=lines-1-designation]") == "Pose"
 
     page.fill("input[name=numero_engagement]", "EJ-2026-0042")
-    page.get_by_role("button", name="Valider et envoyer").click()
+    # Sending validates the generated Factur-X (XSD, schematron): seconds on a busy machine.
+    page.get_by_role("button", name="Valider et envoyer").click(timeout=30_000)
     assert "La facture FAC-2026-001 est déposée" in alerts(page)
     assert page.inner_text("[data-testid=invoice-status]") == "MISE À DISPOSITION DU DESTINATAIRE"
     invoice = Invoice.objects.get()

@@ -6,6 +6,7 @@ import datetime
 import io
 import os
 import zipfile
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,58 @@ def test_a_credit_note_from_a_supplier_without_siren_gives_a_valid_cdar(validato
     assert validator.errors(xml) == []
     root = etree.fromstring(xml)
     assert root.findtext(".//ram:ReferenceReferencedDocument/ram:TypeCode", namespaces=cdar.NSMAP) == "381"
+
+
+@pytest.mark.django_db
+def test_an_invoice_deposited_already_paid_states_it_encaissee(validator, client, supplier, make_invoice):
+    """Cadre A2 (déjà payée): its deposit is 200 Déposée and 212 Encaissée, with the amounts
+    received per VAT rate that BR-FR-CDV-14 asks for."""
+    invoice = make_invoice(cadre="A2_FACTURE_FOURNISSEUR_DEJA_PAYEE")
+    client.force_login(supplier.gp)
+    page = client.get(f"/factures-emises/{invoice.pk}/").content.decode()
+    assert "212 Encaissée" in page
+    messages = _entries(client.get(f"/factures-emises/{invoice.pk}/cycle-de-vie/"))
+    assert [name.rsplit("_", 1)[1] for name in messages] == ["200.xml", "212.xml", "201.xml", "203.xml"]
+    for xml in messages.values():
+        assert validator.errors(xml) == []
+    deposited = invoice.status_changes.get(to_status=InvoiceStatus.DEPOSITED)
+    url = f"/factures-emises/{invoice.pk}/cycle-de-vie/{deposited.pk}/"
+    assert f"{url}?statut=212" in page
+    collected = etree.fromstring(client.get(f"{url}?statut=212").content)
+    ns = cdar.NSMAP
+    assert (
+        collected.findtext(".//ram:ReferenceReferencedDocument/ram:ProcessConditionCode", namespaces=ns)
+        == "212"
+    )
+    assert (
+        collected.findtext("rsm:ExchangedDocument/ram:IssuerTradeParty/ram:RoleCode", namespaces=ns) == "SE"
+    )
+    blocks = collected.findall(".//ram:SpecifiedDocumentCharacteristic", namespaces=ns)
+    received = {
+        (block.findtext("ram:ValuePercent", namespaces=ns), block.findtext("ram:ValueAmount", namespaces=ns))
+        for block in blocks
+    }
+    assert received == {
+        (f"{line.rate:.2f}", f"{line.base + line.vat:.2f}") for line in invoice.vat_lines.all()
+    }
+    assert sum(D(amount) for _rate, amount in received) == invoice.total_ttc
+    assert client.get(f"{url}?statut=210").status_code == 404
+    # An invoice not paid beforehand states no 212.
+    other = make_invoice()
+    assert not any(
+        name.endswith("_212.xml")
+        for name in _entries(client.get(f"/factures-emises/{other.pk}/cycle-de-vie/"))
+    )
+
+
+def test_a_payment_received_without_amounts_is_refused_by_the_rules(validator):
+    status = cdar.Status(
+        reform.COLLECTED.code,
+        reform.COLLECTED.label,
+        reform.COLLECTED.phase,
+        reform.COLLECTED.issuer_role,
+        AT,
+    )
+    assert validator.errors(cdar.build_cdar("CDV-3-1", INVOICE, status, issued_at=AT)) == [
+        "BR-FR-CDV-14_MDT-207"
+    ]

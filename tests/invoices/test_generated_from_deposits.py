@@ -8,6 +8,7 @@ import pytest
 
 from deposits.enums import DepositFormat
 from invoices import services
+from invoices.enums import InvoiceStatus
 from invoices.models import Invoice
 from tests.conftest import require_or_skip
 from tests.deposits.conftest import CORPUS, deposit
@@ -26,8 +27,8 @@ def corpus():
         ("UBL", "EN16931_Elektron.ubl.xml", DepositFormat.STRUCTURED, {D("19")}),
     ],
 )
-def test_a_deposited_foreign_rate_is_kept_through_an_edit(
-    client, supplier, corpus, folder, name, fmt, rates, django_capture_on_commit_callbacks
+def test_a_deposited_foreign_rate_is_kept_through_an_edit_and_sent(
+    client, supplier, recipient, corpus, folder, name, fmt, rates, django_capture_on_commit_callbacks
 ):
     data = (corpus / "xml-rechnung" / folder / name).read_bytes()
     made = deposit(supplier, name, data, fmt=fmt, callbacks=django_capture_on_commit_callbacks)
@@ -53,6 +54,24 @@ def test_a_deposited_foreign_rate_is_kept_through_an_edit(
     assert (draft.total_ht, draft.total_vat) == totals
     errors = services.submission_errors(draft)
     assert not any("ne correspond plus" in message for message in errors.get(None, []))
+
+    # The file's buyer is a German company and its payment is not one the portal can take as it
+    # is (no means, or a transfer to the seller's German account): the supplier names the French
+    # recipient, is told what the payment lacks next to its field, and pays by cheque.
+    posted.update({"recipient_identifier": recipient.identifier, "action": "send"})
+    response = client.post(f"/factures-emises/{draft.pk}/modifier/", posted)
+    assert response.status_code == 422
+    assert response.context["form"].errors in (
+        {"payment_mode": ["Le mode de règlement est obligatoire pour une facture."]},
+        {"bank_account": ["Un paiement par virement demande des coordonnées bancaires."]},
+    )
+    posted["payment_mode"] = "CHEQUE"
+    response = client.post(f"/factures-emises/{draft.pk}/modifier/", posted)
+    assert response.status_code == 302, response.context["form"].errors
+    draft = Invoice.objects.get(pk=draft.pk)
+    assert draft.status == InvoiceStatus.DEPOSITED
+    assert {line.vat_rate for line in draft.lines.all()} == rates
+    assert (draft.total_ht, draft.total_vat) == totals
 
 
 def test_a_deposited_reform_invoice_gives_its_operation_category(

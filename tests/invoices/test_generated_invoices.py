@@ -16,8 +16,10 @@ from invoices import documents
 from invoices import services as invoice_services
 from invoices.models import Invoice
 from invoices.services.sending import submission_errors
+from structures.enums import IdentifierType
 from structures.models import BankAccount
-from tests.factories import french_vat_number
+from tests.conftest import with_signed_mandate
+from tests.factories import UserFactory, french_vat_number
 from tests.invoices.official_validators import failures, require_standards
 from tests.invoices.test_views_supplier import entry_data
 
@@ -87,38 +89,81 @@ MATRIX = {
     "cadre-A2-already-paid": ({"cadre": "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE"}, S_LINES),
     "cadre-A9-subcontractor": ({"cadre": "A9_FACTURE_SOUSTRAITANT", "validator_id": "{validator}"}, S_LINES),
     "cadre-A12-cotractor": ({"cadre": "A12_FACTURE_COTRAITANT", "validator_id": "{validator}"}, S_LINES),
+    # A German supplier registered for VAT in France: its French VAT number carries its SIREN.
+    "EU-supplier-registered-in-France": ({"supplier": "{eu_supplier_fr}"}, S_LINES),
+    # A German supplier with only its German VAT number: the French buyer self-assesses the VAT.
+    "EU-supplier-without-siren": (
+        {"supplier": "{eu_supplier}", "vat_type": "EXONERATION", "buyer_vat_number": "{recipient_vat}"},
+        _lines("AE"),
+    ),
 }
+# BR-FR-10 asks every seller for a SIREN: one not established nor registered in France has none,
+# and its invoices are outside the reform's flux 2 (art. 289 bis CGI); every other rule holds.
+OUT_OF_SCOPE_RULES = {"EU-supplier-without-siren": {"BR-FR-10_BT-30"}}
 
 
 def _fill(value, fillers):
     return fillers.get(value, value) if isinstance(value, str) else value
 
 
+def _german_supplier(make_structure, identifier, vat_number):
+    """A supplier established in Germany, identified by its German VAT number."""
+    gp = UserFactory()
+    structure = make_structure(
+        gp,
+        identifier_type=IdentifierType.EU_OUTSIDE_FRANCE,
+        identifier=identifier,
+        raison_sociale="Möbelwerk Berlin GmbH",
+        adresse="Hauptstraße 5",
+        code_postal="10115",
+        ville="Berlin",
+        pays="DE",
+        numero_tva=vat_number,
+    )
+    return with_signed_mandate(structure, gp)
+
+
+FRENCH_REGISTRATION_SIREN = "552100554"
+
+
 @pytest.fixture
 def issue(supplier, recipient, make_structure):
     """issue(name) → the draft of MATRIX[name], complete enough to be sent."""
     require_standards()
-    account = BankAccount.objects.create(
-        structure=supplier, libelle="Compte courant", iban="FR7630006000011234567890189", bic="AGRIFRPPXXX"
-    )
     fillers = {
         "{recipient_vat}": french_vat_number(recipient.identifier[:9]),
         "{validator}": make_structure(raison_sociale="Titulaire du marché").pk,
     }
+    fillers["{eu_supplier}"] = _german_supplier(make_structure, GERMAN_VAT, GERMAN_VAT)
+    fillers["{eu_supplier_fr}"] = _german_supplier(
+        make_structure, "DE811907980", french_vat_number(FRENCH_REGISTRATION_SIREN)
+    )
+    ibans = {supplier.pk: "FR7630006000011234567890189"}
+    accounts = {
+        issuer.pk: BankAccount.objects.create(
+            structure=issuer,
+            libelle="Compte courant",
+            iban=ibans.get(issuer.pk, "DE89370400440532013000"),
+            bic="AGRIFRPPXXX",
+        )
+        for issuer in (supplier, fillers["{eu_supplier}"], fillers["{eu_supplier_fr}"])
+    }
 
     def make(name):
         data, lines = MATRIX[name]
+        data = {key: _fill(value, fillers) for key, value in data.items()}
+        issuer = data.pop("supplier", supplier)
         values = {
             "recipient_id": recipient.pk,
             "number": f"F-{name}"[:20],
             "invoice_date": datetime.date(2026, 11, 2),
             "due_date": datetime.date(2026, 12, 2),
             "payment_mode": "VIREMENT",
-            "bank_account_id": account.pk,
+            "bank_account_id": accounts[issuer.pk].pk,
             "numero_engagement": "EJ-2026-0042",
-            **{key: _fill(value, fillers) for key, value in data.items()},
+            **data,
         }
-        return invoice_services.save_draft(actor=supplier.gp, structure=supplier, data=values, lines=lines)
+        return invoice_services.save_draft(actor=issuer.gp, structure=issuer, data=values, lines=lines)
 
     return make
 
@@ -127,7 +172,23 @@ def issue(supplier, recipient, make_structure):
 def test_generated_invoice_passes_the_official_rules(issue, name):
     invoice = issue(name)
     assert submission_errors(invoice) == {}
-    assert failures(build_cii_xml(invoice)) == {}
+    found = failures(build_cii_xml(invoice))
+    expected = OUT_OF_SCOPE_RULES.get(name, set())
+    assert {rule.split(":")[0] for rule in found.pop("BR-FR", [])} == expected
+    assert found == {}
+
+
+def test_a_foreign_supplier_is_reached_at_its_vat_number(issue):
+    seller = "//ram:SellerTradeParty"
+    german = build_cii_xml(issue("EU-supplier-without-siren"))
+    assert xpath(german, f"{seller}/ram:URIUniversalCommunication/ram:URIID[@schemeID='9930']/text()") == [
+        GERMAN_VAT
+    ]
+    assert xpath(german, f"{seller}/ram:SpecifiedLegalOrganization/ram:ID/text()") == [GERMAN_VAT]
+    registered = build_cii_xml(issue("EU-supplier-registered-in-France"))
+    assert xpath(registered, f"{seller}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0002']/text()") == [
+        FRENCH_REGISTRATION_SIREN
+    ]
 
 
 def xpath(xml: bytes, path: str):

@@ -188,3 +188,33 @@ def test_consultation_user_sees_no_processing(client, recipient, make_invoice):
     )
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.MADE_AVAILABLE
+
+
+def test_traiter_offers_the_workflow_table_with_verbs_and_their_result(recipient_client, make_invoice):
+    """The choices are the table's recipient transitions from the current status, each « verb →
+    resulting status »; « Prendre en compte » is one of them and leads to its status."""
+    from invoices import workflow
+    from invoices.forms.processing import PROCESS_LABELS
+
+    invoice = make_invoice()
+    page = recipient_client.get(f"/factures-recues/{invoice.pk}/")
+    choices = dict(page.context["form"].fields["transition"].choices[1:])
+    offered = workflow.allowed(invoice.status, workflow.Side.RECIPIENT)
+    assert set(choices) == {t.name for t in offered}
+    for transition in offered:
+        assert choices[transition.name] == f"{PROCESS_LABELS[transition.name]} → {transition.target.label}"
+    html = page.content.decode()
+    assert "Prendre en compte → Prise en compte par le destinataire" in html
+    assert "Renvoyer à recycler → À recycler" in html
+    assert "Suspendre → Suspendue" in html
+    recipient_client.post(
+        f"/factures-recues/{invoice.pk}/traiter/",
+        {"transition": "take_in_charge", "expected_status": invoice.status},
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.TAKEN_IN_CHARGE
+    # Taken in charge, it is still processed the usual way, but not taken in charge twice.
+    choices = dict(
+        recipient_client.get(f"/factures-recues/{invoice.pk}/").context["form"].fields["transition"].choices
+    )
+    assert "take_in_charge" not in choices and "service_done" in choices

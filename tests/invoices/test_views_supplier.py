@@ -82,17 +82,27 @@ def test_refused_send_keeps_the_draft_and_shows_each_problem_next_to_its_field(
     structure_services.update_structure(
         actor=recipient.gp, structure_id=recipient.pk, data={"engagement_required": True}
     )
-    data = entry_data(recipient, payment_mode="", invoice_date="2099-01-01")
+    data = entry_data(recipient, payment_mode="", invoice_date="2099-01-01", comment="Typé à la main")
     response = supplier_client.post("/factures-emises/saisir/", data)
-    assert response.status_code == 422
     draft = Invoice.objects.get(supplier=supplier, number="F2026-100")
     assert draft.status == InvoiceStatus.DRAFT and draft.lines.count() == 1
+    # Redirected to the draft's page: a reload neither posts again nor creates another draft.
+    assert response.status_code == 302 and response.url == f"/factures-emises/{draft.pk}/modifier/"
+    response = supplier_client.get(response.url)
     form = response.context["form"]
     assert form.errors["numero_engagement"] == ["Le destinataire exige un numéro d'engagement."]
     assert form.errors["payment_mode"] == ["Le mode de règlement est obligatoire pour une facture."]
     assert form.errors["invoice_date"] == ["La date de facture ne peut pas être dans le futur."]
-    # The page now edits the saved draft: sending again does not create a second one.
-    assert f'action="/factures-emises/{draft.pk}/modifier/"' in response.content.decode()
+    html = response.content.decode()
+    assert "Le formulaire contient 3 erreurs" in html and 'href="#id_payment_mode"' in html
+    assert "Typé à la main" in html and 'value="2099-01-01"' in html
+    assert "ne peut pas être envoyé" in html
+    # Shown once: the page read again is the draft as saved.
+    assert (
+        "data-error-summary"
+        not in supplier_client.get(f"/factures-emises/{draft.pk}/modifier/").content.decode()
+    )
+    assert f'action="/factures-emises/{draft.pk}/modifier/"' in html
     response = supplier_client.post(
         f"/factures-emises/{draft.pk}/modifier/",
         entry_data(recipient, numero_engagement="EJ-1", invoice_date="2026-11-02"),
@@ -458,3 +468,60 @@ def test_returns_older_than_seven_days_must_be_acknowledged_before_a_new_invoice
         )
     services.acknowledge_return(actor=supplier.gp, structure=supplier, invoice_id=invoice.pk)
     assert supplier_client.get("/factures-emises/saisir/").status_code == 200
+
+
+@pytest.mark.parametrize("action", ["save", "send"])
+def test_an_empty_form_creates_no_draft_and_says_what_is_missing(supplier_client, supplier, action):
+    """Nothing typed: no empty draft, and the summary lists what an invoice needs."""
+    data = {
+        "cadre": "A1_FACTURE_FOURNISSEUR",
+        "recipient_is_state": "NON",
+        "invoice_type": "FACTURE",
+        "currency": "EUR",
+        "vat_type": "TVA_SUR_DEBIT",
+        "operation_category": "SERVICES",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-unit": "C62",
+        "lines-0-vat_rate": "20",
+        "action": action,
+    }
+    response = supplier_client.post("/factures-emises/saisir/", data)
+    assert response.status_code == 422
+    assert not Invoice.objects.filter(supplier=supplier).exists()
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "Rien n'est saisi : aucun brouillon n'est créé." in html
+    for missing in (
+        "Choisissez le destinataire de la facture dans l'annuaire.",
+        "La date de facture est obligatoire.",
+        "Le mode de règlement est obligatoire pour une facture.",
+        "La facture doit comporter au moins une ligne.",
+    ):
+        assert missing in html
+    assert 'href="#id_recipient_identifier"' in html
+
+
+def test_format_errors_do_not_hide_what_the_send_refuses(supplier_client, supplier, recipient):
+    """A date typed wrong and a missing payment mode: both at the first try, nothing saved."""
+    response = supplier_client.post(
+        "/factures-emises/saisir/", entry_data(recipient, invoice_date="31/02/2026", payment_mode="")
+    )
+    assert response.status_code == 422
+    assert not Invoice.objects.filter(supplier=supplier).exists()
+    form = response.context["form"]
+    assert form.errors["invoice_date"] == ["Saisissez une date valide."]  # not also « obligatoire »
+    assert form.errors["payment_mode"] == ["Le mode de règlement est obligatoire pour une facture."]
+    summary = response.context["error_summary"]
+    assert [item["anchor"] for item in summary] == ["id_invoice_date", "id_payment_mode"]
+    # A line typed wrong is reported on its field, in the summary too.
+    response = supplier_client.post(
+        "/factures-emises/saisir/", entry_data(recipient, **{"lines-0-quantity": "deux"})
+    )
+    summary = response.context["error_summary"]
+    assert summary == [
+        {
+            "anchor": "id_lines-0-quantity",
+            "label": "Ligne 1 — Quantité",
+            "message": "Saisissez un montant, par exemple 1 245,30.",
+        }
+    ]

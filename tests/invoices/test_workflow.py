@@ -22,6 +22,7 @@ def test_recipient_matrix_of_domain_1_3():
     """MISE_A_DISPOSITION offers every processing action; terminal and returned ones offer none."""
     targets = {t.target for t in workflow.allowed(InvoiceStatus.MADE_AVAILABLE, Side.RECIPIENT)}
     assert targets == {
+        InvoiceStatus.TAKEN_IN_CHARGE,
         InvoiceStatus.TO_RECYCLE,
         InvoiceStatus.SUSPENDED,
         InvoiceStatus.REJECTED,

@@ -96,3 +96,33 @@ def test_totals_that_do_not_add_up_are_left_to_check():
     assert not {"total_ht", "total_vat", "total_ttc"} & set(result.fields)
     assert result.to_check["total_ttc"]["value"] == "120.00"
     assert "Total TTC" in result.to_check["total_ttc"]["source"]
+
+
+def _totals_table(*rows) -> str:
+    cells = "".join(f"<tr><td>{label}</td><td>{value} €</td></tr>" for label, value in rows)
+    return f"<h1>Facture n° 2026-12</h1><table>{cells}</table>"
+
+
+def test_the_vat_total_is_the_sum_of_its_breakdown_by_rate():
+    breakdown = [("Total HT", "1 100,00"), ("TVA 20 %", "200,00"), ("TVA 5,5 %", "5,50")]
+    printed = _fields(_totals_table(*breakdown, ("Total TVA", "205,50"), ("Total TTC", "1 305,50")))
+    assert (printed.fields["total_vat"], printed.fields["total_ttc"]) == (D("205.50"), D("1305.50"))
+    # No total printed: the parts are not the total, their sum is.
+    summed = _fields(_totals_table(*breakdown, ("Total TTC", "1 305,50")))
+    assert (summed.fields["total_ht"], summed.fields["total_vat"]) == (D("1100.00"), D("205.50"))
+    assert "TVA 20 %" in summed.sources["total_vat"] and "TVA 5,5 %" in summed.sources["total_vat"]
+
+
+def test_a_vat_total_that_is_not_the_sum_of_its_breakdown_is_vetoed():
+    # HT + TVA = TTC holds, but the breakdown says 205,50: the VAT total is not pre-filled.
+    result = _fields(
+        _totals_table(
+            ("Total HT", "1 100,00"),
+            ("TVA 20 %", "200,00"),
+            ("TVA 5,5 %", "5,50"),
+            ("Total TVA", "210,00"),
+            ("Total TTC", "1 310,00"),
+        )
+    )
+    assert not {"total_ht", "total_vat", "total_ttc"} & set(result.fields)
+    assert result.to_check["total_vat"]["value"] == "210.00"

@@ -3,7 +3,6 @@ to pre-fill shown beside their field. Needs Tesseract and its French model (Debi
 `tesseract-ocr`, `tesseract-ocr-fra`): skipped without them, failing under CI=true."""
 
 import datetime
-import os
 from decimal import Decimal as D
 
 import pytest
@@ -77,24 +76,38 @@ def test_the_worker_reads_a_deposited_scan_into_a_draft_marked_as_read_by_ocr(
     assert "Lu par OCR dans le document numérisé" in page
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/nonexistent/tesseract",  # the machine without Tesseract
+        "/bin/false",  # a Tesseract that fails on every page (answers nothing to --list-langs)
+    ],
+)
 def test_without_tesseract_a_scan_is_deposited_to_be_typed(
-    supplier, recipient, django_capture_on_commit_callbacks
+    monkeypatch, command, supplier, recipient, django_capture_on_commit_callbacks
 ):
     scan = evaluation.rasterise(_invoice(supplier, recipient), 200)
-    path = os.environ["PATH"]
-    ocr.available.cache_clear()
-    os.environ["PATH"] = "/nonexistent"  # the machine without Tesseract
-    try:
-        made = deposit(
-            supplier, "scan.pdf", scan, fmt=DepositFormat.PDF, callbacks=django_capture_on_commit_callbacks
-        )
-    finally:
-        os.environ["PATH"] = path
-        ocr.available.cache_clear()
+    monkeypatch.setattr(ocr, "COMMAND", command)
+    made = deposit(
+        supplier, "scan.pdf", scan, fmt=DepositFormat.PDF, callbacks=django_capture_on_commit_callbacks
+    )
     item = made.items.get()
     assert item.outcome == ItemOutcome.DRAFT and not item.read_by_ocr
     assert "rien n'a pu être lu, saisissez les données de la facture" in item.message
     assert item.recognised == [] and item.invoice.numero_engagement == ""
+
+
+def test_a_page_tesseract_fails_on_leaves_the_scan_to_be_typed(
+    tesseract, monkeypatch, tmp_path, supplier, recipient
+):
+    # Tesseract that lists its models but fails on the page (a crash, a page past the timeout).
+    failing = tmp_path / "tesseract"
+    failing.write_text('#!/bin/sh\nif [ "$1" = --list-langs ]; then echo fra; exit 0; fi\nexit 1\n')
+    failing.chmod(0o755)
+    monkeypatch.setattr(ocr, "COMMAND", str(failing))
+    result = extract(evaluation.rasterise(_invoice(supplier, recipient), 200), "scan.pdf", ocr=True)
+    assert result.no_text_layer and not result.ocr and result.fields == {}
+    assert [warning.rule for warning in result.validation.warnings] == ["PDF-TEXTE"]
 
 
 def test_an_unsure_value_is_shown_to_check_and_not_pre_filled(

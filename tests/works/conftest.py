@@ -56,7 +56,7 @@ def declare(parties, *, by="titulaire", number="MARCHE-001"):
             "financial_structure": parties.moa,
             "financial_service": None,
             "cotraitants": [(parties.cotraitant, False)],
-            "sous_traitants": [parties.sous_traitant],
+            "sous_traitants": [(parties.sous_traitant, None)],
         },
     )
 
@@ -94,11 +94,13 @@ def other(party):
     return parties
 
 
-def deposit_projet(parties, amount="10000.00"):
-    return services.deposit_projet(
-        actor=parties.titulaire.gp,
-        structure=parties.titulaire,
+def deposit_projet(parties, amount="10000.00", *, by="titulaire", action="deposit_projet"):
+    structure = getattr(parties, by)
+    return services.deposit_initial(
+        actor=structure.gp,
+        structure=structure,
         contract_id=parties.contract.pk,
+        action=action,
         data=piece_data(amount=amount),
         upload=pdf(),
     )

@@ -62,7 +62,7 @@ def test_monthly_cycle_through_the_screens(client, gym, django_capture_on_commit
     assert "action-deposit_projet" in client.get(contract_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("works:deposit_projet", args=[gym.contract.pk]),
+            reverse("works:deposit_initial", args=[gym.contract.pk, "deposit_projet"]),
             {"number": "PDM-03", "amount_ht": "12000,00", "vat_rate": "20", "file": pdf()},
         )
     dossier = gym.contract.dossiers.get()
@@ -75,7 +75,7 @@ def test_monthly_cycle_through_the_screens(client, gym, django_capture_on_commit
     assert f'data-dossier="{dossier.pk}"' in home and "7 jours restants" in home
     page = client.get(reverse("works:dossier", args=[dossier.pk])).content.decode()
     assert "action-deposit_etat_acompte" in page and "action-refuse_moe" in page
-    assert "action-deposit_etat_acompte_valide" not in page
+    assert 'action-deposit_etat_acompte_valide"' not in page
     # « Erreur de montant » is answered next to the form, and nothing changes.
     response = client.post(
         reverse("works:act", args=[dossier.pk, "refuse_moe"]),
@@ -112,7 +112,7 @@ def test_wrong_inputs_are_answered_in_french(client, gym, data, message):
         del values["file"]
     elif values["file"] == "txt":
         values["file"] = pdf("decompte.txt", b"texte")
-    response = client.post(reverse("works:deposit_projet", args=[gym.contract.pk]), values)
+    response = client.post(reverse("works:deposit_initial", args=[gym.contract.pk, "deposit_projet"]), values)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not gym.contract.dossiers.exists()
@@ -130,7 +130,7 @@ def test_late_moe_and_wrong_actor_get_a_french_page(client, gym):
     response = client.post(reverse("works:act", args=[dossier.pk, "deposit_etat_acompte"]), values)
     assert response.status_code == 400 and "Maîtrise d&#x27;œuvre" in response.content.decode()
     as_user(client, gym.moe)
-    with time_machine.travel(dossier.moe_deadline + datetime.timedelta(hours=1), tick=False):
+    with time_machine.travel(dossier.deadline + datetime.timedelta(hours=1), tick=False):
         page = client.get(reverse("works:dossier", args=[dossier.pk])).content.decode()
         assert 'data-testid="overdue"' in page
         values["file"] = pdf()
@@ -142,7 +142,7 @@ def test_late_moe_and_wrong_actor_get_a_french_page(client, gym):
 def test_projet_by_another_role_is_told_why(client, gym):
     as_user(client, gym.moe)
     values = {"number": "PDM", "amount_ht": "1", "vat_rate": "20", "file": pdf()}
-    response = client.post(reverse("works:deposit_projet", args=[gym.contract.pk]), values)
+    response = client.post(reverse("works:deposit_initial", args=[gym.contract.pk, "deposit_projet"]), values)
     assert response.status_code == 400 and "rôle « Titulaire »" in response.content.decode()
     assert not gym.contract.dossiers.exists()
 
@@ -186,3 +186,70 @@ def test_download_of_a_piece(client, gym):
     as_user(client, gym.sous_traitant)
     response = client.get(reverse("works:download", args=[dossier.pieces.first().pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+
+
+def test_each_role_is_offered_its_own_first_pieces(client, gym):
+    url = reverse("works:contract", args=[gym.contract.pk])
+    as_user(client, gym.sous_traitant)
+    page = client.get(url).content.decode()
+    assert 'data-testid="action-deposit_projet_sous_traitant"' in page
+    assert 'data-testid="action-deposit_projet_final_sous_traitant"' in page
+    assert 'data-testid="action-deposit_projet"' not in page
+    # The cadre of another role, posted anyway: a French message on the page, nothing saved.
+    values = {"number": "PDM", "amount_ht": "1", "vat_rate": "20", "file": pdf()}
+    response = client.post(reverse("works:deposit_initial", args=[gym.contract.pk, "deposit_projet"]), values)
+    assert response.status_code == 400 and "rôle « Titulaire »" in response.content.decode()
+    assert not gym.contract.dossiers.exists()
+    assert (
+        client.post(reverse("works:deposit_initial", args=[gym.contract.pk, "nope"]), values).status_code
+        == 404
+    )
+
+
+def test_the_validator_validates_on_the_dossier_page(client, gym, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = deposit_projet(gym, by="sous_traitant", action="deposit_projet_sous_traitant")
+    assert WorksNotification.objects.filter(user=gym.titulaire.gp).exists()
+    as_user(client, gym.titulaire)
+    home = client.get(reverse("works:home")).content.decode()
+    assert "En tant que Valideur" in home and "15 jours restants" in home
+    page = client.get(reverse("works:dossier", args=[dossier.pk])).content.decode()
+    assert 'data-testid="action-validate_1"' in page and 'data-testid="action-refuse_1"' in page
+    # The MOE has nothing to do yet.
+    as_user(client, gym.moe)
+    page = client.get(reverse("works:dossier", args=[dossier.pk])).content.decode()
+    assert "action-validate_1" not in page and "action-deposit_etat_acompte" not in page
+    response = client.post(
+        reverse("works:act", args=[dossier.pk, "validate_1"]), {"expected_status": dossier.status}
+    )
+    assert response.status_code == 400 and "Valideur" in response.content.decode()
+    as_user(client, gym.titulaire)
+    response = client.post(
+        reverse("works:act", args=[dossier.pk, "validate_1"]), {"expected_status": dossier.status}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == S.MADE_AVAILABLE_MOE
+
+
+def test_search_with_filters_and_csv_export(client, gym, other):
+    monthly = deposit_projet(gym)
+    final = deposit_projet(gym, action="deposit_projet_final")
+    deposit_projet(other)
+    as_user(client, gym.moe)
+    url = reverse("works:search")
+    page = client.get(url).content.decode()
+    assert f'data-dossier="{monthly.pk}"' in page and f'data-dossier="{final.pk}"' in page
+    assert other.contract.number not in page
+    page = client.get(url, {"kind": "FINAL"}).content.decode()
+    assert f'data-dossier="{final.pk}"' in page and f'data-dossier="{monthly.pk}"' not in page
+    assert "30 jours restants" in page
+    assert "Aucun dossier" in client.get(url, {"text": "introuvable"}).content.decode()
+    # A wrong filter value is told beside its field, not an error page.
+    response = client.get(url, {"status": "PAS_UN_STATUT"})
+    assert response.status_code == 400 and "choix valide" in response.content.decode()
+    response = client.get(url, {"kind": "MENSUEL", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Marché;Objet du marché;Dossier") and len(rows) == 2
+    assert rows[1].startswith(f"{gym.contract.number};") and ";7" in rows[1]

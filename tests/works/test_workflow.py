@@ -9,8 +9,8 @@ from choruspro.history import verify
 from invoices.enums import InvoiceStatus
 from tests.works.conftest import deposit_projet, next_piece, pdf, piece_data
 from works import services, workflow
+from works.enums import DossierKind, PartyRole, RefusalMotif
 from works.enums import DossierStatus as S
-from works.enums import PartyRole, RefusalMotif
 from works.exceptions import InvalidTransition, WorksError, WorksNotFound
 from works.models import DossierEvent
 
@@ -28,10 +28,10 @@ def test_monthly_cycle_reaches_the_service_financier(gym, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         dossier = deposit_projet(gym, amount="10000.00")
     assert dossier.status == S.MADE_AVAILABLE_MOE
-    assert dossier.moe_deadline == dossier.status_changed_at + datetime.timedelta(days=7)
+    assert dossier.deadline == dossier.status_changed_at + datetime.timedelta(days=7)
     next_piece(gym, dossier, "deposit_etat_acompte", by="moe", amount="9500.00")
     dossier.refresh_from_db()
-    assert dossier.status == S.MADE_AVAILABLE_MOA and dossier.moe_deadline is None
+    assert dossier.status == S.MADE_AVAILABLE_MOA and dossier.deadline is None
     next_piece(gym, dossier, "deposit_etat_acompte_valide", by="moa", amount="9400.00", number="EAV-01")
     dossier.refresh_from_db()
     assert dossier.status == S.MADE_AVAILABLE
@@ -65,11 +65,19 @@ def test_monthly_cycle_reaches_the_service_financier(gym, django_capture_on_comm
 )
 def test_table_allows_exactly_its_sources(status, name, allowed):
     transition = workflow.BY_NAME[name]
+    kind = transition.kind or DossierKind.MONTHLY
     if allowed:
-        assert workflow.check(name, status, {transition.role}) is transition
+        assert workflow.check(name, status, {transition.role}, kind) is transition
     else:
         with pytest.raises(InvalidTransition):
-            workflow.check(name, status, {transition.role})
+            workflow.check(name, status, {transition.role}, kind)
+
+
+@pytest.mark.parametrize("transition", [t for t in workflow.TRANSITIONS if t.kind])
+def test_table_refuses_the_other_kind(transition):
+    other = next(k for k in DossierKind if k != transition.kind)
+    with pytest.raises(InvalidTransition):
+        workflow.check(transition.name, next(iter(transition.sources)), {transition.role}, other)
 
 
 @pytest.mark.parametrize("transition", [t for t in workflow.TRANSITIONS if t.role != workflow.SYSTEM])
@@ -129,9 +137,7 @@ def test_wrong_actor_is_refused_in_french(gym, by, action):
 
 def test_only_the_titulaire_deposits_the_projet(gym):
     with pytest.raises(InvalidTransition, match="Titulaire"):
-        services.deposit_projet(
-            actor=gym.moe.gp, structure=gym.moe, contract_id=gym.contract.pk, data=piece_data(), upload=pdf()
-        )
+        deposit_projet(gym, by="moe")
 
 
 def test_party_of_another_contract_finds_nothing(gym, other):
@@ -139,10 +145,11 @@ def test_party_of_another_contract_finds_nothing(gym, other):
     with pytest.raises(WorksNotFound):
         next_piece(other, dossier, "deposit_etat_acompte", by="moe")
     with pytest.raises(WorksNotFound):
-        services.deposit_projet(
+        services.deposit_initial(
             actor=other.titulaire.gp,
             structure=other.titulaire,
             contract_id=gym.contract.pk,
+            action="deposit_projet",
             data=piece_data(),
             upload=pdf(),
         )
@@ -165,10 +172,11 @@ def test_association_to_a_piece_of_another_dossier_is_refused(gym, other):
 
 def test_a_piece_is_a_pdf_or_xml_file(gym):
     with pytest.raises(WorksError, match="PDF, Factur-X ou XML"):
-        services.deposit_projet(
+        services.deposit_initial(
             actor=gym.titulaire.gp,
             structure=gym.titulaire,
             contract_id=gym.contract.pk,
+            action="deposit_projet",
             data=piece_data(),
             upload=pdf("decompte.txt", b"Bonjour"),
         )
@@ -191,16 +199,16 @@ def test_moe_deadline_with_a_frozen_clock(gym):
     with time_machine.travel(start + datetime.timedelta(days=6, hours=23), tick=False):
         dossier.refresh_from_db()
         assert dossier.days_left in (0, 1) and not dossier.is_overdue
-        assert services.record_moe_deadlines() == 0
+        assert services.sweep_deadlines()["recorded"] == 0
     with time_machine.travel(start + datetime.timedelta(days=7, minutes=1), tick=False):
         dossier.refresh_from_db()
         assert dossier.is_overdue
         # A late deposit is refused with the date, and nothing is saved.
-        with pytest.raises(WorksError, match="délai de 7 jours de la maîtrise d'œuvre a expiré"):
+        with pytest.raises(WorksError, match="délai pour cette action a expiré le 09/03/2026"):
             next_piece(gym, dossier, "deposit_etat_acompte", by="moe")
         assert dossier.pieces.count() == 1
-        assert services.record_moe_deadlines() == 1
-        assert services.record_moe_deadlines() == 0
+        assert services.sweep_deadlines()["recorded"] == 1
+        assert services.sweep_deadlines()["recorded"] == 0
     dossier.refresh_from_db()
     assert dossier.status == S.MOE_DEADLINE_PASSED
     assert dossier.events.last().transition == "moe_deadline_passed"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from invoices.exceptions import AttachmentRefused, InvoiceError, SubmissionRefus
 from invoices.forms.entry import (
     FORM_FIELDS,
     InvoiceForm,
+    entry_error_summary,
     initial_from,
     lines_formset,
     vat_of_choice,
@@ -24,6 +26,7 @@ from invoices.forms.entry import (
 )
 from invoices.views.common import paginate
 from invoices.views.supplier.base import (
+    _ERROR_FIELDS,
     _abilities,
     _add_errors,
     _invoice,
@@ -51,6 +54,7 @@ def _entry_context(request, form, lines, invoice=None):
         "blocked_reason": structure_selectors.saisie_blocked_reason(structure),
         "picker_form": AnnuaireSearchForm(),
         "supplier": structure,
+        "error_summary": entry_error_summary(form, lines),
     }
 
 
@@ -126,15 +130,14 @@ def _preview_totals(form, lines):
     return totals
 
 
+# The session key under which a failed send leaves what was typed and refused for the draft's page.
+_REFUSED_SEND = "invoices:refused-send:%d"
+
+
 def _entry(request, invoice=None):
     structure = request.current_structure
     if request.method != "POST":
-        form = InvoiceForm(initial=initial_from(invoice) if invoice else None, supplier=structure)
-        return render_space(
-            request,
-            "invoices/supplier/entry.html",
-            _entry_context(request, form, lines_formset(invoice=invoice), invoice),
-        )
+        return _entry_page(request, invoice)
 
     action = request.POST.get("action", "save")
     data = request.POST
@@ -143,16 +146,28 @@ def _entry(request, invoice=None):
         data = without_line(data, int(index)) if index.isdigit() else data
     form = InvoiceForm(data, request.FILES, supplier=structure)
     lines = lines_formset(data, extra_line=action == "add_line")
+    valid = form.is_valid() & lines.is_valid()  # both validated: every format error at once
     if action == "add_line" or action.startswith("remove_line:") or action == "refresh":
-        # Only the form changes; nothing is saved.
-        form.is_valid()
-        lines.is_valid()
-        return render_space(
-            request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice)
-        )
+        # Only the form changes; nothing is saved, nothing is submitted: the errors stay beside
+        # their fields, without a summary taking the focus.
+        context = {**_entry_context(request, form, lines, invoice), "error_summary": []}
+        if action == "add_line":
+            # The user goes on typing in the new line (the page would open at its top).
+            lines.forms[-1].fields["reference"].widget.attrs["autofocus"] = True
+        return render_space(request, "invoices/supplier/entry.html", context)
 
-    if not (form.is_valid() and lines.is_valid()):
-        messages.error(request, _("Le formulaire comporte des erreurs : corrigez les champs signalés."))
+    nothing_typed = invoice is None and not form.has_changed() and not any(row.has_changed() for row in lines)
+    if not valid or nothing_typed:
+        if nothing_typed:
+            form.add_error(
+                None,
+                _(
+                    "Rien n'est saisi : aucun brouillon n'est créé. Une facture doit au moins "
+                    "comporter ce qui est signalé ci-dessous."
+                ),
+            )
+        if nothing_typed or action == "send":
+            _add_preview_errors(request, form, lines, invoice)
         return render_space(
             request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice), status=422
         )
@@ -161,7 +176,7 @@ def _entry(request, invoice=None):
             actor=request.user,
             structure=structure,
             data=form.service_data(),
-            lines=[line.line_data() for line in lines.forms if line.has_changed() and line.cleaned_data],
+            lines=_typed_lines(lines),
             invoice_id=invoice.pk if invoice else None,
             amount_due=form.cleaned_data["amount_due"],
             files=form.cleaned_data["attachments"],
@@ -191,12 +206,9 @@ def _entry(request, invoice=None):
     try:
         services.submit_invoice(actor=request.user, structure=structure, invoice_id=draft.pk)
     except SubmissionRefused as refused:
-        # The draft is saved: the user corrects what is reported and sends again.
-        form = InvoiceForm(data, supplier=structure)
-        form.is_valid()
-        lines = lines_formset(data)
-        lines.is_valid()
-        _add_errors(form, lines, refused.errors)
+        # The draft is saved: its own page shows what was typed and what to correct, so that a
+        # reload neither posts again nor creates another draft.
+        request.session[_REFUSED_SEND % draft.pk] = {"data": list(data.lists()), "errors": refused.errors}
         messages.warning(
             request,
             _(
@@ -205,9 +217,7 @@ def _entry(request, invoice=None):
             )
             % {"number": draft.number},
         )
-        return render_space(
-            request, "invoices/supplier/entry.html", _entry_context(request, form, lines, draft), status=422
-        )
+        return redirect("invoices:supplier_edit", draft.pk)
     except InvoiceError as error:
         messages.error(request, str(error))
         return redirect("invoices:supplier_detail", draft.pk)
@@ -217,6 +227,53 @@ def _entry(request, invoice=None):
         % {"number": draft.number},
     )
     return redirect("invoices:supplier_detail", draft.pk)
+
+
+def _entry_page(request, invoice):
+    """The empty form, or a draft's; after a refused send, the draft's form as it was typed, with
+    what the send refused (left in the session by the POST that redirected here)."""
+    structure = request.current_structure
+    refused = request.session.pop(_REFUSED_SEND % invoice.pk, None) if invoice else None
+    if refused is None:
+        form = InvoiceForm(initial=initial_from(invoice) if invoice else None, supplier=structure)
+        lines = lines_formset(invoice=invoice)
+    else:
+        data = QueryDict(mutable=True)
+        for key, values in refused["data"]:
+            data.setlist(key, values)
+        form = InvoiceForm(data, supplier=structure)
+        lines = lines_formset(data)
+        form.is_valid()
+        lines.is_valid()
+        _add_errors(form, lines, refused["errors"])
+    return render_space(
+        request, "invoices/supplier/entry.html", _entry_context(request, form, lines, invoice)
+    )
+
+
+def _typed_lines(lines) -> list[dict]:
+    """The valid rows that were filled in (a row left blank is no line)."""
+    return [line.line_data() for line in lines.forms if line.has_changed() and line.is_valid()]
+
+
+def _add_preview_errors(request, form, lines, invoice):
+    """What the send would also refuse in the valid part of the form, beside its format errors
+    (a field or the lines already in error are not told more about)."""
+    errors = services.submission_preview(
+        actor=request.user,
+        structure=request.current_structure,
+        data=form.service_data(),
+        lines=_typed_lines(lines),
+        invoice_id=invoice.pk if invoice else None,
+        amount_due=form.cleaned_data.get("amount_due"),
+    )
+    lines_in_error = any(line.errors for line in lines.forms) or lines.non_form_errors()
+    kept = {
+        field: messages_
+        for field, messages_ in errors.items()
+        if not (field == "lines" and lines_in_error) and _ERROR_FIELDS.get(field, field) not in form.errors
+    }
+    _add_errors(form, lines, kept)
 
 
 @space_required

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from invoices import services, workflow
+from invoices import deposit_selectors, services, workflow
 from invoices.documents import render_deposit_certificate_pdf
+from invoices.enums import DepositMode
 from invoices.exceptions import InvoiceError
 from invoices.views.common import (
     file_download,
@@ -28,6 +29,12 @@ def detail(request, invoice_id):
         {
             "invoice": invoice,
             "abilities": _abilities(request, invoice),
+            # A deposited invoice keeps its reading report: the BR-FR warnings with their ids.
+            "deposit_item": (
+                None
+                if invoice.deposit_mode == DepositMode.ENTRY
+                else deposit_selectors.item_of_invoice(invoice)
+            ),
             **invoice_page_context(invoice),
         },
     )

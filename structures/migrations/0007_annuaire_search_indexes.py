@@ -27,7 +27,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("structures", "0005_structure_search_keys"),
+        ("structures", "0006_space_raccordement"),
     ]
 
     operations = [
