@@ -41,10 +41,11 @@ def test_an_empty_connected_page_reads_only_the_user(client, supplier, django_as
 
 
 def test_the_first_connected_page_fills_the_header_cache(client, supplier, django_assert_num_queries):
-    """User, memberships with their structures, opened spaces, subscriptions, unread count, and
-    the session saved once with the structure chosen by default (a savepoint, an update)."""
+    """User, memberships with their structures, opened spaces, subscriptions, the unread counts of
+    invoice and sollicitation notices, and the session saved once with the structure chosen by
+    default (a savepoint, an update)."""
     client.force_login(supplier.gp)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get("/annuaire/").status_code == 200
 
 
@@ -76,10 +77,14 @@ def test_recipient_pages(client, recipient, invoices, django_assert_num_queries,
 
 
 def test_annuaire_search(client, supplier, django_assert_num_queries):
-    """Count and page of results (was 8)."""
+    """Count and page of results (was 8); on SQLite, first the candidates of its trigram index
+    (structures/search_index.py), which PostgreSQL's own indexes make needless."""
+    from django.db import connection
+
     for ville in ("Voiron", "Voiron", "Grenoble"):
         StructureFactory(public=True, raison_sociale=f"Commune de {ville}", ville=ville)
-    _count(client, django_assert_num_queries, supplier.gp, "/annuaire/?q=commune", 3)
+    expected = 4 if connection.vendor == "sqlite" else 3
+    _count(client, django_assert_num_queries, supplier.gp, "/annuaire/?q=commune", expected)
 
 
 def _lot_statements(supplier, structured_invoice, callbacks, first: int, count: int) -> int:

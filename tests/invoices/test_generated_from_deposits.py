@@ -60,7 +60,9 @@ def test_a_deposited_foreign_rate_is_kept_through_an_edit_and_sent(
     # recipient, is told what the payment lacks next to its field, and pays by cheque.
     posted.update({"recipient_identifier": recipient.identifier, "action": "send"})
     response = client.post(f"/factures-emises/{draft.pk}/modifier/", posted)
-    assert response.status_code == 422
+    # Refused: back on the draft's page, which shows why.
+    assert response.status_code == 302 and response.url == f"/factures-emises/{draft.pk}/modifier/"
+    response = client.get(response.url)
     assert response.context["form"].errors in (
         {"payment_mode": ["Le mode de règlement est obligatoire pour une facture."]},
         {"bank_account": ["Un paiement par virement demande des coordonnées bancaires."]},

@@ -252,8 +252,9 @@ def test_the_form_says_next_to_each_field_what_an_intra_community_supply_needs(c
         recipient, **{"vat_type": "EXONERATION", "lines-0-vat_rate": "K", "delivery_country": "FR"}
     )
     response = client.post("/factures-emises/saisir/", data)
-    assert response.status_code == 422
-    errors = response.context["form"].errors
+    invoice = Invoice.objects.get(supplier=supplier)  # the draft is kept
+    assert response.status_code == 302 and response.url == f"/factures-emises/{invoice.pk}/modifier/"
+    errors = client.get(response.url).context["form"].errors
     assert errors["buyer_vat_number"] == [
         "L'autoliquidation et la livraison intracommunautaire demandent le numéro de TVA "
         "intracommunautaire du destinataire."
@@ -264,7 +265,6 @@ def test_the_form_says_next_to_each_field_what_an_intra_community_supply_needs(c
     assert errors["delivery_date"] == [
         "La date de livraison est obligatoire pour une livraison intracommunautaire."
     ]
-    invoice = Invoice.objects.get(supplier=supplier)  # the draft is kept
     assert [line.vat_category for line in invoice.lines.all()] == ["K"]
 
     data.update(buyer_vat_number="DE 136 695 976", delivery_country="de", delivery_date="2026-10-28")
