@@ -30,23 +30,32 @@ def _issue_date(fields) -> datetime.date | None:
         return None
 
 
-def _reference(item) -> cdar.InvoiceReference | None:
-    """The invoice a file refused for its EN 16931 errors names, or None."""
+def has_rejection_message(item) -> bool:
+    """Whether a file refused for its EN 16931 errors names an invoice (number, date, buyer)."""
     fields = item.fields or {}
-    number, issued, buyer = (fields.get("invoice_number") or "").strip(), _issue_date(fields), _buyer(fields)
-    if not (item.errors and item.invoice_id is None and number and issued and buyer and item.processed_at):
-        return None
-    return cdar.InvoiceReference(
-        number=number[:100],
-        issue_date=issued,
-        type_code=TYPE_CODES.get(fields.get("document_type"), "380"),
-        seller=party(item.deposit.structure),
-        buyer=buyer,
+    return bool(
+        item.errors
+        and item.invoice_id is None
+        and item.processed_at
+        and (fields.get("invoice_number") or "").strip()
+        and _issue_date(fields)
+        and _buyer(fields)
     )
 
 
-def has_rejection_message(item) -> bool:
-    return _reference(item) is not None
+def _reference(item) -> cdar.InvoiceReference | None:
+    """The invoice a file refused for its EN 16931 errors names, or None; the seller's party (a
+    read of the deposit's structure) is built only when there is one."""
+    if not has_rejection_message(item):
+        return None
+    fields = item.fields or {}
+    return cdar.InvoiceReference(
+        number=fields["invoice_number"].strip()[:100],
+        issue_date=_issue_date(fields),
+        type_code=TYPE_CODES.get(fields.get("document_type"), "380"),
+        seller=party(item.deposit.structure),
+        buyer=_buyer(fields),
+    )
 
 
 def rejection_message(item) -> bytes | None:
